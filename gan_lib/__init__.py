@@ -1,0 +1,53 @@
+"""gan_lib: hands-on GANs on MNIST with TensorFlow / Keras 3.
+
+Pixel convention everywhere: model images are float32 in [-1, 1], shaped
+(B, 28, 28, 1); files hold uint8 in [0, 255]. Discriminators output logits.
+
+The names below load lazily, so ``import gan_lib`` (and ``python -m gan_lib --help``)
+is quick and does not import TensorFlow until a name is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_mnist": "data",
+    "load_fashion_mnist": "data",
+    "load_idx_folder": "data",
+    "make_dataset": "data",
+    "to_float": "data",
+    "to_uint8": "data",
+    "read_idx": "idx",
+    "build_mlp_generator": "models",
+    "build_mlp_discriminator": "models",
+    "build_dcgan_generator": "models",
+    "build_dcgan_discriminator": "models",
+    "build_models": "models",
+    "discriminator_loss": "losses",
+    "generator_loss": "losses",
+    "GAN": "gan",
+    "random_latent_vectors": "sampling",
+    "generate": "sampling",
+    "image_grid": "plotting",
+    "show_images": "plotting",
+    "plot_losses": "plotting",
+    "save_gif": "plotting",
+    "SampleGrid": "callbacks",
+    "GeneratorCheckpoint": "callbacks",
+    "TrainingCheckpoint": "callbacks",
+    "TimeLimit": "callbacks",
+    "TrainConfig": "training",
+    "train": "training",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"gan_lib.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'gan_lib' has no attribute {name!r}")

@@ -1,0 +1,150 @@
+"""Training callbacks: sample grids + GIF, generator checkpoints, full checkpoints, time limit.
+
+Each writes only into the folder it is given, and every file atomically.
+
+Introduced in 03_dcgan.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+
+from gan_lib.atomic import atomic_path
+from gan_lib.plotting import save_gif, save_image_grid
+from gan_lib.sampling import generate, random_latent_vectors
+
+
+def _due(callback: keras.callbacks.Callback, epoch: int, every: int) -> bool:
+    """Save at every ``every``-th epoch, at the last epoch, and when training is being stopped."""
+    last = epoch + 1 == callback.params.get("epochs")
+    return (epoch + 1) % every == 0 or last or bool(getattr(callback.model, "stop_training", False))
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Every ``every`` epochs, save a grid of samples from **fixed** latent vectors.
+
+    Fixed vectors make the grids comparable across epochs: the same cell shows the
+    same z as the generator learns. Files: ``<out_dir>/generated_plot_eNNN.png``
+    (NNN = epochs completed), and at the end of training ``<out_dir>/progress.gif``
+    made from all the grids in the folder (so a resumed run's GIF covers every epoch).
+
+    Args:
+        out_dir: folder to write into.
+        latent_dim: length of z.
+        every: epochs between grids (a grid is also saved at the last epoch).
+        rows: the grid is rows x rows (10 gives 100 samples).
+        seed: seed of the fixed latent vectors.
+    """
+
+    def __init__(self, out_dir: str | os.PathLike, latent_dim: int, every: int = 1, rows: int = 10, seed: int = 0):
+        super().__init__()
+        self.out_dir = Path(out_dir)
+        self.every = every
+        self.rows = rows
+        self.z = random_latent_vectors(rows * rows, latent_dim, seed)
+
+    def frames(self) -> list[Path]:
+        """The grid PNGs written so far, in epoch order."""
+        return sorted(self.out_dir.glob("generated_plot_e*.png"))
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if _due(self, epoch, self.every):
+            images = generate(self.model.generator, self.z)
+            save_image_grid(images, self.out_dir / f"generated_plot_e{epoch + 1:03d}.png", nrows=self.rows)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.frames():
+            save_gif(self.frames(), self.out_dir / "progress.gif")
+
+
+class GeneratorCheckpoint(keras.callbacks.Callback):
+    """Every ``every`` epochs, save the generator as ``<out_dir>/generator_model_NNN.keras``.
+
+    The file loads with ``keras.models.load_model(path)`` (safe mode, no custom objects).
+    """
+
+    def __init__(self, out_dir: str | os.PathLike, every: int = 1):
+        super().__init__()
+        self.out_dir = Path(out_dir)
+        self.every = every
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if _due(self, epoch, self.every):
+            with atomic_path(self.out_dir / f"generator_model_{epoch + 1:03d}.keras") as tmp:
+                self.model.generator.save(tmp)
+
+
+class TrainingCheckpoint(keras.callbacks.Callback):
+    """Full training state after every epoch, for an exact ``--resume``.
+
+    Saves both networks, both optimizers (their step counters and Adam moments), the
+    random seed states (noise and dropout) and the number of epochs completed, with ``tf.train.Checkpoint``
+    and ``tf.train.CheckpointManager`` into ``directory``. TensorFlow writes the data
+    first and only then updates the ``checkpoint`` index file (atomically), so a run
+    killed mid-save still points at the previous complete checkpoint.
+
+    Args:
+        gan: the ``GAN`` being trained (compiled, so its optimizers exist).
+        directory: folder for the checkpoint files.
+        max_to_keep: how many recent checkpoints to keep.
+    """
+
+    def __init__(self, gan: keras.Model, directory: str | os.PathLike, max_to_keep: int = 2):
+        super().__init__()
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.checkpoint = tf.train.Checkpoint(
+            generator=gan.generator,
+            discriminator=gan.discriminator,
+            d_optimizer=gan.d_optimizer,
+            g_optimizer=gan.g_optimizer,
+            # The noise seed of train_step and the dropout layers' seeds: resumed runs draw
+            # the same random numbers as uninterrupted ones.
+            seed_states=[v for v in gan.variables if v.path.endswith("seed_generator_state")],
+            epoch=self.epoch,
+        )
+        self.manager = tf.train.CheckpointManager(self.checkpoint, str(directory), max_to_keep=max_to_keep)
+
+    def restore(self) -> int:
+        """Restore the newest checkpoint, if any. Returns the epochs it had completed (0 if none)."""
+        if self.manager.latest_checkpoint is None:
+            return 0
+        self.checkpoint.restore(self.manager.latest_checkpoint).assert_existing_objects_matched()
+        return int(self.epoch.numpy())
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.epoch.assign(epoch + 1)
+        self.manager.save(checkpoint_number=epoch + 1)
+
+
+class TimeLimit(keras.callbacks.Callback):
+    """Stop training cleanly once ``seconds`` of wall-clock time have passed.
+
+    Checked after every batch (every ``steps_per_execution`` steps); the epoch in
+    progress then ends early and ``on_epoch_end`` still runs, so checkpoints and
+    sample grids are written as usual. ``stopped_at_epoch`` tells where it stopped.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if seconds <= 0:
+            raise ValueError(f"time limit must be positive, got {seconds} s")
+        self.seconds = seconds
+        self.stopped_at_epoch: int | None = None
+        self._epoch = 0
+        self._start = 0.0
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._start = time.monotonic()
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if time.monotonic() - self._start >= self.seconds:
+            self.model.stop_training = True
+            self.stopped_at_epoch = self._epoch + 1

@@ -1,0 +1,193 @@
+"""Data: MNIST / Fashion-MNIST loading and the ``tf.data`` training pipeline.
+
+Pixel convention for the whole package: images that go into or come out of a
+model are float32 in [-1, 1] (the generator ends in ``tanh``, as in DCGAN,
+Radford et al. 2016). Images on disk and in ``.npz`` sample files are uint8 in
+[0, 255]. ``to_float`` and ``to_uint8`` convert between the two.
+
+Introduced in 01_data_loading.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from gan_lib.idx import read_idx
+
+Split = tuple[np.ndarray, np.ndarray]
+
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+
+_SUBFOLDERS = {"mnist": "mnist", "fashion_mnist": "fashion-mnist"}
+
+
+def _find(folder: Path, stem: str) -> Path:
+    for name in (stem + ".gz", stem):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(
+        f"{folder}: missing {stem}[.gz]. The folder needs the four standard IDX files: "
+        + ", ".join(f + "[.gz]" for f in IDX_FILES.values())
+    )
+
+
+def load_idx_folder(folder: str | os.PathLike) -> tuple[Split, Split]:
+    """Load a data set stored as the four standard IDX files in one folder.
+
+    Args:
+        folder: a folder holding ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
+            ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte``, each raw or ``.gz``.
+
+    Returns:
+        ``(x_train, y_train), (x_test, y_test)``: images ``(N, H, W)`` uint8 in [0, 255],
+        labels ``(N,)`` uint8, exactly like ``keras.datasets.mnist.load_data()``.
+
+    Raises:
+        FileNotFoundError: the folder or one of the four files is missing.
+        ValueError: a file is not valid IDX, images are not 3-D, labels are not 1-D,
+            or images and labels disagree in count. The message names the file.
+    """
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"data folder {folder} does not exist (set --data-dir or GAN_LIB_DATA_DIR to a folder of IDX files)")
+    arrays = {}
+    for key, stem in IDX_FILES.items():
+        path = _find(folder, stem)
+        array = read_idx(path)
+        want = 3 if key.startswith("x") else 1
+        if array.ndim != want:
+            raise ValueError(f"{path}: expected a {want}-D array, got shape {array.shape}")
+        arrays[key] = (array, path)
+    for split in ("train", "test"):
+        (x, x_path), (y, y_path) = arrays["x_" + split], arrays["y_" + split]
+        if len(x) != len(y):
+            raise ValueError(f"{x_path} holds {len(x):,} images but {y_path} holds {len(y):,} labels")
+    return (arrays["x_train"][0], arrays["y_train"][0]), (arrays["x_test"][0], arrays["y_test"][0])
+
+
+def resolve_data_dir(name: str, data_dir: str | os.PathLike | None = None) -> Path | None:
+    """Pick the offline folder for data set ``name``, or None to use ``keras.datasets``.
+
+    ``data_dir`` (else the ``GAN_LIB_DATA_DIR`` environment variable) may be the folder of
+    IDX files itself, or a parent holding ``mnist/`` and ``fashion-mnist/`` sub-folders.
+    """
+    root = data_dir if data_dir is not None else os.environ.get("GAN_LIB_DATA_DIR") or None
+    if root is None:
+        return None
+    root = Path(root).expanduser()
+    sub = root / _SUBFOLDERS[name]
+    return sub if sub.is_dir() else root
+
+
+def _load(name: str, data_dir: str | os.PathLike | None) -> tuple[Split, Split]:
+    folder = resolve_data_dir(name, data_dir)
+    if folder is not None:
+        return load_idx_folder(folder)
+    import keras  # the download path: what Colab users get
+
+    dataset = {"mnist": keras.datasets.mnist, "fashion_mnist": keras.datasets.fashion_mnist}[name]
+    return dataset.load_data()
+
+
+def load_mnist(data_dir: str | os.PathLike | None = None) -> tuple[Split, Split]:
+    """Load MNIST (LeCun et al. 1998), offline from IDX files or through ``keras.datasets``.
+
+    Args:
+        data_dir: folder of the four IDX files (or its parent, with an ``mnist/``
+            sub-folder). Defaults to ``$GAN_LIB_DATA_DIR``; when neither is set, Keras
+            downloads and caches ``mnist.npz`` (60,000 train / 10,000 test images).
+
+    Returns:
+        ``(x_train, y_train), (x_test, y_test)``: images ``(N, 28, 28)`` uint8 in [0, 255],
+        labels ``(N,)`` uint8 in 0..9.
+
+    Raises:
+        FileNotFoundError: the folder or one of its files is missing.
+        ValueError: a file is corrupt (the message names it).
+    """
+    return _load("mnist", data_dir)
+
+
+def load_fashion_mnist(data_dir: str | os.PathLike | None = None) -> tuple[Split, Split]:
+    """Load Fashion-MNIST (Xiao et al. 2017); same contract as :func:`load_mnist`.
+
+    ``data_dir`` (or ``$GAN_LIB_DATA_DIR``) may hold the IDX files or a ``fashion-mnist/``
+    sub-folder.
+    """
+    return _load("fashion_mnist", data_dir)
+
+
+def load_dataset(name: str, data_dir: str | os.PathLike | None = None) -> tuple[Split, Split]:
+    """Load ``"mnist"`` or ``"fashion_mnist"`` by name (see :func:`load_mnist`).
+
+    Raises:
+        ValueError: unknown name.
+    """
+    if name not in _SUBFOLDERS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(_SUBFOLDERS)}")
+    return _load(name, data_dir)
+
+
+def to_float(images: np.ndarray | tf.Tensor) -> tf.Tensor:
+    """uint8 [0, 255] -> float32 [-1, 1]: ``x / 127.5 - 1``. Any shape."""
+    return tf.cast(images, tf.float32) / 127.5 - 1.0
+
+
+def to_uint8(images: np.ndarray | tf.Tensor) -> np.ndarray:
+    """float [-1, 1] -> uint8 [0, 255], rounding and clipping. Any shape; returns NumPy."""
+    images = np.asarray(images, dtype=np.float32)
+    return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+
+def make_dataset(
+    images: np.ndarray,
+    batch_size: int = 64,
+    shuffle: bool = True,
+    seed: int | None = None,
+    drop_remainder: bool = True,
+) -> tf.data.Dataset:
+    """The training pipeline: cache -> shuffle -> batch -> scale to [-1, 1] -> prefetch.
+
+    Scaling runs once per batch (vectorized), after batching, which is cheaper than
+    per image. Shuffling reshuffles every epoch.
+
+    Args:
+        images: ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` uint8 in [0, 255].
+        batch_size: images per batch.
+        shuffle: shuffle the whole set each epoch.
+        seed: shuffle seed, for repeatable runs.
+        drop_remainder: drop the last short batch, so every batch has ``batch_size``
+            images (GAN losses are averaged per batch; a tiny last batch adds noise).
+
+    Returns:
+        A dataset of ``(batch_size, 28, 28, 1)`` float32 tensors in [-1, 1].
+
+    Raises:
+        ValueError: wrong dtype or shape, or fewer images than one batch.
+    """
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 in [0, 255], got {images.dtype} (use gan_lib.data.to_uint8 first)")
+    if images.ndim == 3:
+        images = images[..., None]  # (N, H, W) -> (N, H, W, 1)
+    if images.ndim != 4 or images.shape[-1] != 1:
+        raise ValueError(f"images must have shape (N, H, W) or (N, H, W, 1), got {images.shape}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    if drop_remainder and len(images) < batch_size:
+        raise ValueError(f"{len(images)} images are fewer than one batch of {batch_size}")
+    ds = tf.data.Dataset.from_tensor_slices(images).cache()
+    if shuffle:
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    ds = ds.map(to_float, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)

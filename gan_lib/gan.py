@@ -1,0 +1,147 @@
+"""``GAN``: a ``keras.Model`` whose ``train_step`` plays one round of the GAN game.
+
+The structure follows the keras-io example "DCGAN to generate face images"
+(fchollet): a model that holds a generator and a discriminator, its own
+``compile(d_optimizer, g_optimizer)``, and a ``train_step`` with two
+``GradientTape`` updates. Training therefore goes through ``fit()``: progress
+bar, History, callbacks, TensorBoard and ``tf.distribute`` come from Keras.
+
+One round (Goodfellow et al. 2014, Algorithm 1 with k = 1):
+
+1. discriminator step on a real batch and a fake batch of the same size;
+2. generator step on fresh noise, non-saturating loss.
+
+Each step differentiates only its own network's variables and applies them with
+its own optimizer, so neither step can move the other network (the trap of the
+Keras 2 "frozen discriminator" recipe under Keras 3; see FIELD_NOTES).
+
+Introduced in 02_mlp_gan (written out by hand) and 03_dcgan (this class).
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from gan_lib.losses import discriminator_loss, generator_loss
+
+
+class GAN(keras.Model):
+    """Generator + discriminator trained with ``fit()``.
+
+    Args:
+        generator: ``(B, latent_dim)`` -> ``(B, 28, 28, 1)`` float32 in [-1, 1].
+        discriminator: ``(B, 28, 28, 1)`` float32 in [-1, 1] -> ``(B, 1)`` logits.
+        latent_dim: length of z; defaults to the generator's input size.
+        seed: seed of the noise drawn inside ``train_step`` (None: unseeded, but
+            ``keras.utils.set_random_seed`` still makes the run repeatable).
+
+    ``fit(dataset)`` expects batches of real images ``(B, 28, 28, 1)`` float32 in
+    [-1, 1] (``gan_lib.data.make_dataset``) and logs ``d_loss``, ``g_loss``,
+    ``d_acc_real`` and ``d_acc_fake`` (share of real / fake images the
+    discriminator classifies correctly, threshold logit 0).
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int | None = None,
+        seed: int | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim or generator.input_shape[-1])
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_acc_real_tracker = keras.metrics.Mean(name="d_acc_real")
+        self.d_acc_fake_tracker = keras.metrics.Mean(name="d_acc_fake")
+        self.built = True  # no call(): stop fit() from trying to build us symbolically
+
+    def compile(
+        self,
+        d_optimizer: keras.optimizers.Optimizer,
+        g_optimizer: keras.optimizers.Optimizer,
+        real_label: float = 0.9,
+        **kwargs,
+    ) -> None:
+        """Set the two optimizers and the real label.
+
+        Args:
+            d_optimizer: updates the discriminator only.
+            g_optimizer: updates the generator only.
+            real_label: target for real images in d_loss; 0.9 is one-sided label
+                smoothing (Salimans et al. 2016), 1.0 turns it off.
+            **kwargs: passed to ``keras.Model.compile`` (e.g. ``steps_per_execution``).
+
+        Raises:
+            ValueError: real_label outside (0.5, 1].
+        """
+        if not 0.5 < real_label <= 1.0:
+            raise ValueError(f"real_label must be in (0.5, 1], got {real_label}")
+        super().compile(**kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.real_label = float(real_label)
+        # Build the optimizer slots now, inside any tf.distribute scope, not lazily
+        # inside the traced replica function (which fails under MirroredStrategy).
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self) -> list[keras.metrics.Metric]:
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_acc_real_tracker, self.d_acc_fake_tracker]
+
+    def _noise(self, batch_size: tf.Tensor) -> tf.Tensor:
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def train_discriminator(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
+        """One discriminator update; the generator's weights are not touched.
+
+        Args:
+            real_images: ``(B, 28, 28, 1)`` float32 in [-1, 1].
+
+        Returns:
+            ``d_loss``, ``d_acc_real``, ``d_acc_fake``, each the mean over this replica's batch
+            (the whole batch without ``tf.distribute``).
+        """
+        fake_images = self.generator(self._noise(tf.shape(real_images)[0]), training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real_images, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            per_example = discriminator_loss(real_logits, fake_logits, self.real_label)  # (B,)
+            # Average over the *global* batch, so gradients summed across replicas are right.
+            scaled_loss = tf.nn.compute_average_loss(per_example)
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
+        return {
+            "d_loss": tf.reduce_mean(per_example),
+            "d_acc_real": tf.reduce_mean(tf.cast(real_logits > 0, tf.float32)),
+            "d_acc_fake": tf.reduce_mean(tf.cast(fake_logits < 0, tf.float32)),
+        }
+
+    def train_generator(self, batch_size: int | tf.Tensor) -> tf.Tensor:
+        """One generator update on fresh noise; the discriminator's weights are not touched.
+
+        Returns:
+            ``g_loss``, the non-saturating loss averaged over this replica's batch.
+        """
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(self.generator(self._noise(batch_size), training=True), training=True)
+            per_example = generator_loss(fake_logits)  # (B,)
+            scaled_loss = tf.nn.compute_average_loss(per_example)
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
+        return tf.reduce_mean(per_example)
+
+    def train_step(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
+        d_logs = self.train_discriminator(real_images)
+        g_loss = self.train_generator(tf.shape(real_images)[0])
+        self.d_loss_tracker.update_state(d_logs["d_loss"])
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_acc_real_tracker.update_state(d_logs["d_acc_real"])
+        self.d_acc_fake_tracker.update_state(d_logs["d_acc_fake"])
+        return {m.name: m.result() for m in self.metrics}

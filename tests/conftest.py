@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests never download: data comes from $GAN_LIB_DATA_DIR or tmp folders."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+
+
+def write_idx(path: Path, array: np.ndarray) -> Path:
+    """Write ``array`` (uint8) as an IDX file, gzipped if ``path`` ends in .gz."""
+    data = bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape) + array.astype(np.uint8).tobytes()
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+@pytest.fixture
+def idx_folder(tmp_path: Path) -> Path:
+    """A tiny data set in the standard four IDX files: 256 train and 64 test 28x28 images."""
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "idx"
+    folder.mkdir()
+    for prefix, n in (("train", 256), ("t10k", 64)):
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", rng.integers(0, 10, n, dtype=np.uint8))
+    return folder
+
+
+@pytest.fixture
+def mnist_dir() -> Path:
+    """The real offline MNIST folder. In CI it must exist (the test fails, never skips)."""
+    value = os.environ.get("GAN_LIB_DATA_DIR")
+    if not value:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set GAN_LIB_DATA_DIR to the offline MNIST folder (.ci/run does)")
+        pytest.skip("set GAN_LIB_DATA_DIR to a folder of MNIST IDX files to run this test")
+    return Path(value)

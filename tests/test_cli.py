@@ -1,0 +1,134 @@
+"""The command line end to end, on the real offline MNIST folder ($GAN_LIB_DATA_DIR)."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from gan_lib.cli import main
+
+FAST = ["--model", "dcgan", "--max-images", "256", "--batch-size", "64", "--latent-dim", "16"]
+
+
+def run_cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def history_epochs(run):
+    with open(run / "history.csv") as f:
+        return [int(row["epoch"]) for row in csv.DictReader(f)]
+
+
+def test_train_sample_resume_end_to_end(tmp_path, capsys, mnist_dir):
+    run = tmp_path / "run"
+    code, out, err = run_cli(capsys, "train", *FAST, "--epochs", 1, "--save-every", 1, "--data-dir", mnist_dir, "--out", run)
+    assert code == 0, err
+    assert "trained 1 epochs" in out
+    for name in ("config.json", "history.csv", "losses.png", "generated_plot_e001.png", "progress.gif",
+                 "generator_model_001.keras", "generator.keras", "checkpoints/checkpoint"):
+        assert (run / name).is_file(), name
+    assert history_epochs(run) == [0]
+    assert json.loads((run / "config.json").read_text())["latent_dim"] == 16
+    assert not list(run.glob(".*tmp*")), "temporary files left behind"
+
+    samples = tmp_path / "samples.npz"
+    code, out, err = run_cli(capsys, "sample", run / "generator.keras", "--n", 12, "--seed", 1, "--out", samples)
+    assert code == 0, err
+    with np.load(samples, allow_pickle=False) as data:
+        images = data["images"]
+    assert images.shape == (12, 28, 28) and images.dtype == np.uint8
+    assert images.std() > 0  # not a constant image
+
+    code, out, err = run_cli(capsys, "sample", run / "generator.keras", "--n", 12, "--seed", 1, "--out", tmp_path / "again.npz")
+    with np.load(tmp_path / "again.npz") as again:
+        assert np.array_equal(again["images"], images)  # same seed, same samples
+
+    code, out, err = run_cli(capsys, "train", *FAST, "--epochs", 2, "--save-every", 1, "--data-dir", mnist_dir, "--out", run, "--resume")
+    assert code == 0, err
+    assert "trained 2 epochs" in out
+    assert history_epochs(run) == [0, 1]
+    assert (run / "generated_plot_e002.png").is_file() and (run / "generator_model_002.keras").is_file()
+
+
+def test_time_limit_stops_cleanly_and_writes_outputs(tmp_path, capsys, mnist_dir):
+    run = tmp_path / "run"
+    code, out, err = run_cli(capsys, "train", *FAST, "--epochs", 50, "--time-limit", 0.001, "--data-dir", mnist_dir, "--out", run)
+    assert code == 0, err
+    assert "trained 1 epochs" in out  # 0.06 s: stops within the first epoch
+    assert (run / "generated_plot_e001.png").is_file() and (run / "generator.keras").is_file()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--epochs", "0", "--out", "x"], "--epochs: must be a positive integer, got 0"),
+        (["train", "--batch-size", "-5", "--out", "x"], "--batch-size: must be a positive integer, got -5"),
+        (["train", "--latent-dim", "abc", "--out", "x"], "--latent-dim: 'abc' is not an integer"),
+        (["train", "--time-limit", "0", "--out", "x"], "--time-limit: must be positive"),
+        (["train", "--model", "vae", "--out", "x"], "invalid choice: 'vae'"),
+        (["train"], "the following arguments are required: --out"),
+        (["sample", "g.keras", "--n", "0", "--out", "s.npz"], "--n: must be a positive integer"),
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_missing_data_folder(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "train", "--data-dir", tmp_path / "nowhere", "--out", tmp_path / "run")
+    assert code == 2 and "does not exist" in err and err.count("\n") == 1
+
+
+def test_missing_generator_file(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "sample", tmp_path / "none.keras", "--out", tmp_path / "s.npz")
+    assert code == 2 and "none.keras does not exist" in err
+
+
+def test_corrupt_generator_file(tmp_path, capsys):
+    bad = tmp_path / "bad.keras"
+    bad.write_bytes(b"not a zip")
+    code, _, err = run_cli(capsys, "sample", bad, "--out", tmp_path / "s.npz")
+    assert code == 2 and "is not a loadable Keras generator" in err and err.count("\n") == 1
+    assert not (tmp_path / "s.npz").exists()
+
+
+def test_out_that_is_a_file(tmp_path, capsys, idx_folder):
+    (tmp_path / "file").write_text("x")
+    code, _, err = run_cli(capsys, "train", *FAST, "--data-dir", idx_folder, "--out", tmp_path / "file")
+    assert code == 2 and "is a file" in err
+
+
+def test_resume_with_nothing_to_resume(tmp_path, capsys, idx_folder):
+    code, _, err = run_cli(capsys, "train", *FAST, "--data-dir", idx_folder, "--out", tmp_path / "run", "--resume")
+    assert code == 2 and "nothing to resume" in err
+
+
+def test_existing_run_needs_resume_and_matching_settings(tmp_path, capsys, idx_folder):
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 1, "--data-dir", idx_folder, "--out", run)
+    assert code == 0, err
+    before = (run / "history.csv").read_text()
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 1, "--data-dir", idx_folder, "--out", run)
+    assert code == 2 and "already holds a run; pass --resume" in err
+    code, _, err = run_cli(capsys, "train", *FAST[:-1], "32", "--epochs", 2, "--data-dir", idx_folder, "--out", run, "--resume")
+    assert code == 2 and "latent_dim is 32 but the run" in err
+    assert (run / "history.csv").read_text() == before  # refused runs change nothing
+
+
+def test_module_entry_point_prints_no_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gan_lib", "sample", str(tmp_path / "missing.keras"), "--out", str(tmp_path / "s.npz")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("python -m gan_lib sample: error:")

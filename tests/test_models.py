@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from gan_lib.models import (
+    build_dcgan_discriminator,
+    build_dcgan_generator,
+    build_mlp_discriminator,
+    build_mlp_generator,
+    build_models,
+)
+
+# Pinned parameter counts: a change here changes every lesson's printed summary.
+@pytest.mark.parametrize(
+    "builder, params",
+    [
+        (build_mlp_generator, 559_632),
+        (build_mlp_discriminator, 533_505),
+        (build_dcgan_generator, 816_801),
+        (build_dcgan_discriminator, 40_705),
+    ],
+)
+def test_parameter_counts(builder, params):
+    assert builder().count_params() == params
+
+
+def test_classic_dcgan_generator_layer_plan_is_available():
+    # The keras-io / seed-script widths: ConvT 128, ConvT 128, Conv 7x7, no BatchNorm.
+    generator = build_dcgan_generator(filters=(128, 128), batch_norm=False, output_kernel=7)
+    assert generator.count_params() == 1_164_289
+
+
+@pytest.mark.parametrize("model", ["mlp", "dcgan"])
+@pytest.mark.parametrize("latent_dim", [2, 100])
+def test_shapes_and_ranges(model, latent_dim):
+    generator, discriminator = build_models(model, latent_dim)
+    z = np.random.default_rng(0).standard_normal((5, latent_dim)).astype(np.float32) * 10
+    images = generator(z, training=False).numpy()
+    assert images.shape == (5, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    logits = discriminator(images, training=False).numpy()
+    assert logits.shape == (5, 1)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="latent_dim must be a positive integer"):
+        build_mlp_generator(0)
+    with pytest.raises(ValueError, match="filters must name two"):
+        build_dcgan_generator(filters=(64,))
+    with pytest.raises(ValueError, match="unknown model 'vae'"):
+        build_models("vae")
