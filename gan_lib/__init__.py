@@ -21,6 +21,8 @@ _EXPORTS = {
     "make_dataset": "data",
     "to_float": "data",
     "to_uint8": "data",
+    "describe_source": "data",
+    "hardware_summary": "runinfo",
     "read_idx": "idx",
     "build_mlp_generator": "models",
     "build_mlp_discriminator": "models",
@@ -34,6 +36,7 @@ _EXPORTS = {
     "generate": "sampling",
     "image_grid": "plotting",
     "show_images": "plotting",
+    "save_image_grid": "plotting",
     "plot_losses": "plotting",
     "save_gif": "plotting",
     "SampleGrid": "callbacks",
@@ -47,7 +50,13 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
+_SUBMODULES = {"atomic", "callbacks", "cli", "data", "gan", "idx", "losses", "models", "plotting", "runinfo",
+               "sampling", "training"}
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f"gan_lib.{_EXPORTS[name]}"), name)
+    if name in _SUBMODULES:  # gan_lib.plotting.show_images(...) works without importing gan_lib.plotting first
+        return importlib.import_module(f"gan_lib.{name}")
     raise AttributeError(f"module 'gan_lib' has no attribute {name!r}")

@@ -79,13 +79,31 @@ def resolve_data_dir(name: str, data_dir: str | os.PathLike | None = None) -> Pa
 
     ``data_dir`` (else the ``GAN_LIB_DATA_DIR`` environment variable) may be the folder of
     IDX files itself, or a parent holding ``mnist/`` and ``fashion-mnist/`` sub-folders.
+
+    Raises:
+        ValueError: the folder is named after the *other* data set (``GAN_LIB_DATA_DIR=.../mnist``
+            while loading Fashion-MNIST), which would silently return the wrong images.
     """
     root = data_dir if data_dir is not None else os.environ.get("GAN_LIB_DATA_DIR") or None
     if root is None:
         return None
     root = Path(root).expanduser()
     sub = root / _SUBFOLDERS[name]
-    return sub if sub.is_dir() else root
+    if sub.is_dir():
+        return sub
+    others = set(_SUBFOLDERS.values()) - {_SUBFOLDERS[name]}
+    if root.name in others:
+        raise ValueError(
+            f"{root} holds {root.name}, not {_SUBFOLDERS[name]}; pass data_dir (--data-dir) pointing at the "
+            f"{_SUBFOLDERS[name]} IDX files, or set GAN_LIB_DATA_DIR to their parent folder"
+        )
+    return root
+
+
+def describe_source(name: str, data_dir: str | os.PathLike | None = None) -> str:
+    """Where :func:`load_mnist` / :func:`load_fashion_mnist` read from, in words (for run reports)."""
+    folder = resolve_data_dir(name, data_dir)
+    return f"offline IDX folder {folder.name}/" if folder is not None else f"keras.datasets.{name} (downloaded)"
 
 
 def _load(name: str, data_dir: str | os.PathLike | None) -> tuple[Split, Split]:

@@ -12,8 +12,11 @@ One round (Goodfellow et al. 2014, Algorithm 1 with k = 1):
 2. generator step on fresh noise, non-saturating loss.
 
 Each step differentiates only its own network's variables and applies them with
-its own optimizer, so neither step can move the other network (the trap of the
-Keras 2 "frozen discriminator" recipe under Keras 3; see FIELD_NOTES).
+its own optimizer, so neither step can move the other network's weights (the trap
+of the Keras 2 "frozen discriminator" recipe under Keras 3; see FIELD_NOTES). Both
+networks run in training mode in both steps, as in the TF DCGAN tutorial, so
+BatchNorm layers use batch statistics and update their moving averages; those
+averages are used only for inference and are not trained.
 
 Introduced in 02_mlp_gan (written out by hand) and 03_dcgan (this class).
 """

@@ -115,6 +115,21 @@ def test_data_dir_may_be_a_parent_folder(tmp_path, monkeypatch):
     assert resolve_data_dir("mnist") is None  # -> keras.datasets download
 
 
+def test_a_folder_named_for_the_other_dataset_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "mnist").mkdir()
+    monkeypatch.setenv("GAN_LIB_DATA_DIR", str(tmp_path / "mnist"))
+    assert resolve_data_dir("mnist") == tmp_path / "mnist"
+    with pytest.raises(ValueError, match="holds mnist, not fashion-mnist"):
+        resolve_data_dir("fashion_mnist")
+
+
+def test_submodules_are_reachable_as_attributes():
+    import gan_lib
+
+    assert gan_lib.runinfo.hardware_summary().count("CPU cores") == 1
+    assert gan_lib.load_mnist is gan_lib.data.load_mnist
+
+
 def test_real_offline_mnist(mnist_dir):
     (x_train, y_train), (x_test, y_test) = load_mnist(mnist_dir)
     assert x_train.dtype == np.uint8 and x_train.shape[1:] == (28, 28)

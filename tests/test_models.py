@@ -16,17 +16,21 @@ from gan_lib.models import (
         (build_mlp_generator, 559_632),
         (build_mlp_discriminator, 533_505),
         (build_dcgan_generator, 816_801),
-        (build_dcgan_discriminator, 40_705),
+        (build_dcgan_discriminator, 81_153),
     ],
 )
 def test_parameter_counts(builder, params):
     assert builder().count_params() == params
 
 
-def test_classic_dcgan_generator_layer_plan_is_available():
-    # The keras-io / seed-script widths: ConvT 128, ConvT 128, Conv 7x7, no BatchNorm.
+def test_classic_dcgan_layer_plans_are_available():
+    # The keras-io / seed-script plans: G ConvT 128, ConvT 128, Conv 7x7, no BatchNorm;
+    # D two Conv2D(64, 3x3, stride 2) with LeakyReLU and Dropout(0.4).
     generator = build_dcgan_generator(filters=(128, 128), batch_norm=False, output_kernel=7)
     assert generator.count_params() == 1_164_289
+    discriminator = build_dcgan_discriminator(filters=(64, 64), batch_norm=False, dropout=0.4)
+    assert discriminator.count_params() == 40_705
+    assert sum(type(layer).__name__ == "Dropout" for layer in discriminator.layers) == 2
 
 
 @pytest.mark.parametrize("model", ["mlp", "dcgan"])
@@ -46,5 +50,7 @@ def test_bad_arguments():
         build_mlp_generator(0)
     with pytest.raises(ValueError, match="filters must name two"):
         build_dcgan_generator(filters=(64,))
+    with pytest.raises(ValueError, match="filters must name two"):
+        build_dcgan_discriminator(filters=(64, 64, 64))
     with pytest.raises(ValueError, match="unknown model 'vae'"):
         build_models("vae")

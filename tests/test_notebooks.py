@@ -1,0 +1,86 @@
+"""Notebook hygiene: what a learner on GitHub or Colab sees must be right.
+
+(Execution itself is checked by ``pytest --nbval-lax notebooks/``, part of the test command.)
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REPOSITORY = re.search(r'^Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def output_text(cell):
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append("".join(output.get("text", "")))
+        for mime, data in output.get("data", {}).items():
+            if mime.startswith("text/"):
+                parts.append("".join(data))
+    return "".join(parts)
+
+
+def test_lessons_exist():
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(1, len(NOTEBOOKS) + 1)], "lessons must be numbered 01, 02, ..."
+    assert len(NOTEBOOKS) >= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colab_badge_matches_path(path):
+    first = source(load(path)["cells"][0])
+    github = REPOSITORY.removeprefix("https://github.com/")
+    expected = f"https://colab.research.google.com/github/{github}/blob/main/notebooks/{path.name}"
+    badges = re.findall(r"https://colab\.research\.google\.com/github/[^)\s]+", first)
+    assert badges == [expected]
+    assert first.startswith(f"# {path.name[:2]}") and "Runtime:" in first
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colab_install_cell(path):
+    code = [source(c) for c in load(path)["cells"] if c["cell_type"] == "code"]
+    first = code[0]
+    assert 'IN_COLAB = "google.colab" in sys.modules' in first
+    assert re.search(rf'if IN_COLAB:\n\s+%pip install -q "gan-lib @ git\+{re.escape(REPOSITORY)}"', first)
+    for cell in code:
+        for line in cell.splitlines():
+            if "pip install" in line:
+                assert not re.search(r"\b(tensorflow|numpy|ipywidgets)\b", line), f"reinstalls a Colab package: {line}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_and_structure(path):
+    notebook = load(path)
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    headings = [line for c in notebook["cells"] if c["cell_type"] == "markdown" for line in source(c).splitlines()]
+    assert "## Setup" in headings and "## Summary" in headings and "## Exercises" in headings
+    assert headings.index("## Summary") < headings.index("## Exercises")
+    assert any(source(c).startswith("# NBVAL_CHECK_OUTPUT") for c in notebook["cells"] if c["cell_type"] == "code")
+    assert path.stat().st_size < 3_000_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_machine_specific_paths(path):
+    for cell in load(path)["cells"]:
+        match = re.search(r"(?<![\w.])(/work|/tmp|/root|/home|/Users)/\S*", source(cell) + output_text(cell))
+        assert match is None, f"machine-specific path in {path.name}: {match.group(0)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_saved_from_an_in_order_run(path):
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), "re-run the notebook top to bottom (Restart and run all) before saving"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", []))
+    assert any("mode: full" in output_text(c) for c in code), "stored outputs must come from a full-mode run"
