@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--save-every", type=_positive_int, default=10, metavar="N",
                        help="epochs between sample grids and generator snapshots (default 10)")
-    train.add_argument("--max-images", type=_positive_int, help="train on the first N images only")
+    train.add_argument("--max-images", type=_positive_int, help="train on a random subset of N images (seeded by --seed)")
     train.add_argument("--tensorboard", action="store_true", help="also log to RUN_DIR/logs for TensorBoard")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     train.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")

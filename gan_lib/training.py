@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from gan_lib.atomic import atomic_path
 from gan_lib.callbacks import GeneratorCheckpoint, SampleGrid, TimeLimit, TrainingCheckpoint
@@ -51,7 +52,7 @@ class TrainConfig:
     beta_1: float = 0.5
     real_label: float = 0.9  # one-sided label smoothing (Salimans et al. 2016)
     save_every: int = 10  # epochs between sample grids and generator snapshots
-    max_images: int | None = None  # use only the first N training images (tests, quick demos)
+    max_images: int | None = None  # train on a random (seeded) subset of N images (tests, quick demos)
 
     def validate(self) -> None:
         """Raises ValueError naming the first bad setting."""
@@ -136,8 +137,10 @@ def train(
     keras.utils.set_random_seed(config.seed)
 
     (x_train, _), _ = load_dataset(config.dataset, data_dir)
-    if config.max_images:
-        x_train = x_train[: config.max_images]
+    if config.max_images and config.max_images < len(x_train):
+        # A random subset, not the first N: some IDX files are stored sorted by class.
+        keep = np.random.default_rng(config.seed).choice(len(x_train), config.max_images, replace=False)
+        x_train = x_train[np.sort(keep)]
     dataset = make_dataset(x_train, config.batch_size, seed=config.seed)
 
     generator, discriminator = build_models(config.model, config.latent_dim)

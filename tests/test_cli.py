@@ -132,3 +132,28 @@ def test_module_entry_point_prints_no_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("python -m gan_lib sample: error:")
+
+
+def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
+    import signal
+    import time
+
+    run = tmp_path / "run"
+    command = [sys.executable, "-m", "gan_lib", "train", *FAST, "--epochs", "1000", "--data-dir", str(idx_folder), "--out", str(run)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (run / "checkpoints" / "checkpoint").exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+    time.sleep(1.0)  # interrupt somewhere in a later epoch
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err[-2000:]
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("python -m gan_lib train: interrupted; the last complete checkpoint")
+    assert not list(run.rglob(".*tmp*")), "temporary files left behind"
+
+    done = len(history_epochs(run))
+    resumed = subprocess.run([*command[:command.index("--epochs") + 1], str(done + 1), *command[command.index("--epochs") + 2:], "--resume"],
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert history_epochs(run) == list(range(done + 1))
