@@ -52,11 +52,12 @@ class TrainConfig:
     beta_1: float = 0.5
     real_label: float = 0.9  # one-sided label smoothing (Salimans et al. 2016)
     save_every: int = 10  # epochs between sample grids and generator snapshots
+    steps_per_execution: int = 10  # train steps per call into TensorFlow: +23% images/s for the MLP (benchmarks/)
     max_images: int | None = None  # train on a random (seeded) subset of N images (tests, quick demos)
 
     def validate(self) -> None:
         """Raises ValueError naming the first bad setting."""
-        for name in ("epochs", "batch_size", "latent_dim", "save_every"):
+        for name in ("epochs", "batch_size", "latent_dim", "save_every", "steps_per_execution"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be a positive integer, got {getattr(self, name)}")
         if self.max_images is not None and self.max_images < self.batch_size:
@@ -149,6 +150,7 @@ def train(
         d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
         g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
         real_label=config.real_label,
+        steps_per_execution=config.steps_per_execution,
     )
     checkpoint = TrainingCheckpoint(gan, out_dir / "checkpoints")
     initial_epoch = checkpoint.restore() if resume else 0

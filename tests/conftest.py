@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import os
-import struct
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest
-
-
-def write_idx(path: Path, array: np.ndarray) -> Path:
-    """Write ``array`` (uint8) as an IDX file, gzipped if ``path`` ends in .gz."""
-    data = bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape) + array.astype(np.uint8).tobytes()
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "wb") as f:
-        f.write(data)
-    return path
+from idx_files import write_idx
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from conftest import write_idx
+from idx_files import write_idx
 from gan_lib.data import load_idx_folder, load_mnist, resolve_data_dir
 from gan_lib.idx import read_idx
 
