@@ -140,13 +140,19 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
 
     run = tmp_path / "run"
     command = [sys.executable, "-m", "gan_lib", "train", *FAST, "--epochs", "1000", "--data-dir", str(idx_folder), "--out", str(run)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not (run / "checkpoints" / "checkpoint").exists() and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.2)
-    time.sleep(1.0)  # interrupt somewhere in a later epoch
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=120)
+    # A shell that starts jobs in the background makes them ignore SIGINT, and Python then
+    # installs no KeyboardInterrupt handler: restore the default as a terminal would have it.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120
+        while not (run / "checkpoints" / "checkpoint").exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        time.sleep(1.0)  # interrupt somewhere in a later epoch
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
     assert process.returncode == 130, err[-2000:]
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("python -m gan_lib train: interrupted; the last complete checkpoint")
