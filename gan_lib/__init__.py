@@ -43,6 +43,8 @@ _EXPORTS = {
     "GeneratorCheckpoint": "callbacks",
     "TrainingCheckpoint": "callbacks",
     "TimeLimit": "callbacks",
+    "StopOnDivergence": "callbacks",
+    "TrainingDiverged": "errors",
     "TrainConfig": "training",
     "train": "training",
 }
@@ -50,8 +52,8 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-_SUBMODULES = {"atomic", "callbacks", "cli", "data", "gan", "idx", "losses", "models", "plotting", "runinfo",
-               "sampling", "training"}
+_SUBMODULES = {"atomic", "callbacks", "cli", "data", "errors", "gan", "idx", "losses", "models", "plotting",
+               "runinfo", "sampling", "training"}
 
 
 def __getattr__(name: str) -> Any:

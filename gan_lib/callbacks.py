@@ -7,6 +7,7 @@ Introduced in 03_dcgan.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ import keras
 import tensorflow as tf
 
 from gan_lib.atomic import atomic_path
+from gan_lib.errors import TrainingDiverged
 from gan_lib.plotting import save_gif, save_image_grid
 from gan_lib.sampling import generate, random_latent_vectors
 
@@ -119,6 +121,33 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch.assign(epoch + 1)
         self.manager.save(checkpoint_number=epoch + 1)
+
+
+class StopOnDivergence(keras.callbacks.Callback):
+    """Raise :class:`TrainingDiverged` as soon as ``d_loss`` or ``g_loss`` is NaN or infinite.
+
+    Unlike ``keras.callbacks.TerminateOnNaN``, which lets the epoch end normally, this
+    raises inside the batch loop, so ``on_epoch_end`` never runs for the broken epoch:
+    no checkpoint, grid or generator file is written from diverged weights, and the last
+    good checkpoint stays the newest. Checked every ``steps_per_execution`` steps (the
+    logs are the epoch's running means, so one bad step anywhere shows up).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        for key in ("d_loss", "g_loss"):
+            value = float((logs or {}).get(key, 0.0))
+            if not math.isfinite(value):
+                raise TrainingDiverged(
+                    f"{key} became {value} in epoch {self._epoch + 1} by step {batch + 1}; nothing from this epoch "
+                    "was saved. Resume from the last checkpoint with a lower learning rate, or check the data"
+                )
 
 
 class TimeLimit(keras.callbacks.Callback):

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gan_lib.errors import TrainingDiverged
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not usage + error
@@ -110,7 +112,7 @@ def _sample(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point. Returns the exit code (0 success, 2 usage or data error, 130 Ctrl-C)."""
+    """Entry point. Returns the exit code (0 success, 2 usage or data error, 3 diverged, 130 Ctrl-C)."""
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter
     try:
@@ -118,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as err:
         print(f"python -m gan_lib {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except TrainingDiverged as err:
+        print(f"python -m gan_lib {args.command}: training diverged: {err}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         where = f"; the last complete checkpoint in {args.out / 'checkpoints'} resumes with --resume" if args.command == "train" else ""
         print(f"python -m gan_lib {args.command}: interrupted{where}", file=sys.stderr)

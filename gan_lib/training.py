@@ -27,7 +27,7 @@ import keras
 import numpy as np
 
 from gan_lib.atomic import atomic_path
-from gan_lib.callbacks import GeneratorCheckpoint, SampleGrid, TimeLimit, TrainingCheckpoint
+from gan_lib.callbacks import GeneratorCheckpoint, SampleGrid, StopOnDivergence, TimeLimit, TrainingCheckpoint
 from gan_lib.data import load_dataset, make_dataset
 from gan_lib.gan import GAN
 from gan_lib.models import build_models
@@ -130,6 +130,7 @@ def train(
         ValueError: a bad setting, an ``out_dir`` that is a file or already holds a run
             (without ``resume``), or settings that do not match the run being resumed.
         FileNotFoundError: missing data, or ``resume`` with nothing to resume.
+        gan_lib.errors.TrainingDiverged: a loss became NaN or infinite (the last good checkpoint survives).
     """
     config = config or TrainConfig()
     config.validate()
@@ -165,6 +166,7 @@ def train(
 
     time_callback = [TimeLimit(time_limit)] if time_limit else []
     all_callbacks = [
+        StopOnDivergence(),  # first: a NaN stops the epoch before anything below saves it
         *time_callback,
         keras.callbacks.CSVLogger(str(history_path), append=resume),
         SampleGrid(out_dir, config.latent_dim, every=config.save_every, seed=config.seed),

@@ -139,11 +139,13 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
     import time
 
     run = tmp_path / "run"
-    command = [sys.executable, "-m", "gan_lib", "train", *FAST, "--epochs", "1000", "--data-dir", str(idx_folder), "--out", str(run)]
+    arguments = ["train", *FAST, "--data-dir", str(idx_folder), "--out", str(run)]
     # A shell that starts jobs in the background makes them ignore SIGINT, and Python then
-    # installs no KeyboardInterrupt handler: restore the default as a terminal would have it.
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # installs no KeyboardInterrupt handler: restore it, as a terminal would have it.
+    launcher = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "sys.argv = ['gan_lib', *sys.argv[1:]]; runpy.run_module('gan_lib', run_name='__main__')")
+    command = [sys.executable, "-c", launcher, *arguments, "--epochs", "1000"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while not (run / "checkpoints" / "checkpoint").exists() and time.monotonic() < deadline and process.poll() is None:
@@ -159,7 +161,7 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
     assert not list(run.rglob(".*tmp*")), "temporary files left behind"
 
     done = len(history_epochs(run))
-    resumed = subprocess.run([*command[:command.index("--epochs") + 1], str(done + 1), *command[command.index("--epochs") + 2:], "--resume"],
+    resumed = subprocess.run([sys.executable, "-m", "gan_lib", *arguments, "--epochs", str(done + 1), "--resume"],
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert history_epochs(run) == list(range(done + 1))

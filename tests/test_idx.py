@@ -2,8 +2,8 @@ import gzip
 
 import numpy as np
 import pytest
-
 from idx_files import write_idx
+
 from gan_lib.data import load_idx_folder, load_mnist, resolve_data_dir
 from gan_lib.idx import read_idx
 

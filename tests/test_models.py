@@ -9,6 +9,7 @@ from gan_lib.models import (
     build_models,
 )
 
+
 # Pinned parameter counts: a change here changes every lesson's printed summary.
 @pytest.mark.parametrize(
     "builder, params",

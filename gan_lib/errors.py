@@ -1,0 +1,5 @@
+"""Errors of the package that callers may want to catch by type. Imports nothing heavy."""
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; training stopped before anything was saved from that epoch."""
