@@ -10,6 +10,7 @@ is quick and does not import TensorFlow until a name is used.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 __version__ = "0.1.0"
@@ -52,13 +53,10 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-_SUBMODULES = {"atomic", "callbacks", "cli", "data", "errors", "gan", "idx", "losses", "models", "plotting",
-               "runinfo", "sampling", "training"}
-
-
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f"gan_lib.{_EXPORTS[name]}"), name)
-    if name in _SUBMODULES:  # gan_lib.plotting.show_images(...) works without importing gan_lib.plotting first
+    if not name.startswith("_") and importlib.util.find_spec(f"gan_lib.{name}") is not None:
+        # gan_lib.plotting.show_images(...) works without importing gan_lib.plotting first
         return importlib.import_module(f"gan_lib.{name}")
     raise AttributeError(f"module 'gan_lib' has no attribute {name!r}")
