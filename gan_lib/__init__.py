@@ -46,6 +46,9 @@ _EXPORTS = {
     "TimeLimit": "callbacks",
     "StopOnDivergence": "callbacks",
     "TrainingDiverged": "errors",
+    "load_generator": "modelio",
+    "load_samples": "samples",
+    "save_samples": "samples",
     "TrainConfig": "training",
     "train": "training",
 }

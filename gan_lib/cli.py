@@ -89,26 +89,18 @@ def _train(args: argparse.Namespace) -> None:
 
 
 def _sample(args: argparse.Namespace) -> None:
-    import keras
-    import numpy as np
-
-    from gan_lib.atomic import atomic_path
     from gan_lib.data import to_uint8
+    from gan_lib.modelio import load_generator
+    from gan_lib.samples import save_samples
     from gan_lib.sampling import generate, random_latent_vectors
 
-    if not args.generator.is_file():
-        raise FileNotFoundError(f"generator file {args.generator} does not exist")
     if args.out.suffix != ".npz":
         raise ValueError(f"--out must end in .npz, got {args.out}")
-    try:
-        generator = keras.models.load_model(args.generator, compile=False, safe_mode=True)
-    except Exception as err:  # Keras raises many types for a bad file; all mean the same to the user
-        raise ValueError(f"{args.generator} is not a loadable Keras generator: {str(err).splitlines()[0]}") from err
+    generator = load_generator(args.generator)
     z = random_latent_vectors(args.n, generator.input_shape[-1], args.seed)
-    images = to_uint8(generate(generator, z))[..., 0]  # (N, 28, 28, 1) -> (N, 28, 28) uint8
-    with atomic_path(args.out) as tmp:
-        np.savez_compressed(tmp, images=images, z=z)
-    print(f"wrote {len(images)} images {images.shape[1:]} uint8 to {args.out}")
+    images = to_uint8(generate(generator, z))  # (N, 28, 28, 1) float32 -> uint8
+    save_samples(args.out, images, z)
+    print(f"wrote {len(images)} images (28, 28) uint8 to {args.out}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ A run folder holds (NNN = epochs completed)::
     progress.gif                  those grids as an animation
     generator_model_NNN.keras     generator snapshots
     generator.keras               the final generator
+    run.json                      the last call: epochs, steps, wall and CPU seconds, data, hardware
     checkpoints/                  full state (both models and optimizers) for --resume
 
 Introduced in 03_dcgan.
@@ -20,6 +21,7 @@ import csv
 import dataclasses
 import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -28,10 +30,11 @@ import numpy as np
 
 from gan_lib.atomic import atomic_path
 from gan_lib.callbacks import GeneratorCheckpoint, SampleGrid, StopOnDivergence, TimeLimit, TrainingCheckpoint
-from gan_lib.data import load_dataset, make_dataset
+from gan_lib.data import describe_source, load_dataset, make_dataset
 from gan_lib.gan import GAN
 from gan_lib.models import build_models
 from gan_lib.plotting import read_history_csv, save_loss_plot
+from gan_lib.runinfo import hardware_summary
 
 
 @dataclasses.dataclass
@@ -101,6 +104,12 @@ def _trim_history(path: Path, epochs_done: int) -> None:
             csv.writer(f).writerows(kept)
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process so far, all threads (TensorFlow's included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def train(
     out_dir: str | os.PathLike,
     config: TrainConfig | None = None,
@@ -124,7 +133,8 @@ def train(
 
     Returns:
         ``{"history": {...}, "epochs_done": int, "seconds": float, "generator_path": Path,
-        "gan": GAN}``; ``seconds`` is the wall-clock time of ``fit()``.
+        "gan": GAN}``; ``seconds`` is the wall-clock time of ``fit()``, ``cpu_seconds`` its CPU time
+        (all threads); both are also written to ``run.json``.
 
     Raises:
         ValueError: a bad setting, an ``out_dir`` that is a file or already holds a run
@@ -174,11 +184,12 @@ def train(
         checkpoint,  # last: the checkpoint marks an epoch done only after the other outputs exist
         *(callbacks or []),
     ]
-    start = time.monotonic()
+    start, cpu_start = time.monotonic(), _cpu_seconds()
     if initial_epoch < config.epochs:
         gan.fit(dataset, epochs=config.epochs, initial_epoch=initial_epoch, callbacks=all_callbacks,
                 verbose=verbose, shuffle=False)  # make_dataset already shuffles
-    seconds = time.monotonic() - start
+    seconds, cpu_seconds = time.monotonic() - start, _cpu_seconds() - cpu_start
+    epochs_done = int(checkpoint.epoch.numpy())
 
     generator_path = out_dir / "generator.keras"
     with atomic_path(generator_path) as tmp:
@@ -186,10 +197,23 @@ def train(
     history = read_history_csv(history_path) if history_path.exists() else {}
     if history:
         save_loss_plot(history, out_dir / "losses.png")
+    summary = {
+        "epochs_before": initial_epoch,
+        "epochs_done": epochs_done,
+        "steps_total": int(gan.g_optimizer.iterations.numpy()),  # generator updates, resumed ones included
+        "images": len(x_train),
+        "wall_seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 1),
+        "data": describe_source(config.dataset, data_dir),
+        "hardware": hardware_summary(),
+    }
+    with atomic_path(out_dir / "run.json") as tmp:
+        tmp.write_text(json.dumps(summary, indent=2))
     return {
         "history": history,
-        "epochs_done": int(checkpoint.epoch.numpy()),
+        "epochs_done": epochs_done,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "generator_path": generator_path,
         "gan": gan,
     }

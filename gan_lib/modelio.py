@@ -1,0 +1,58 @@
+"""Loading saved ``.keras`` models safely: ``safe_mode=True``, clear errors.
+
+``safe_mode=True`` refuses files that carry code (a ``Lambda`` layer's pickled
+bytecode), so a downloaded generator cannot run anything on load. Every loader in
+the package (the CLI, :mod:`gan_lib.pretrained`, the metrics classifier) goes through here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import keras
+
+
+def load_model(path: str | os.PathLike, what: str = "model") -> keras.Model:
+    """Load a ``.keras`` file with ``safe_mode=True`` and ``compile=False``.
+
+    Args:
+        path: a ``.keras`` file written by ``model.save``.
+        what: the word used in error messages ("generator", "classifier").
+
+    Raises:
+        FileNotFoundError: ``path`` is not a file.
+        ValueError: not a loadable ``.keras`` file (corrupt, truncated, or refused by
+            ``safe_mode`` because it holds a ``Lambda`` layer or other pickled code).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} file {path} does not exist")
+    try:
+        return keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as err:  # Keras raises many types for a bad file; all mean the same to the user
+        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise ValueError(f"{path} is not a loadable Keras {what}: {first_line}") from err
+
+
+def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> keras.Model:
+    """Load a generator: ``(B, latent_dim)`` float32 -> ``(B, 28, 28, 1)`` float32 in [-1, 1].
+
+    Args:
+        path: a ``.keras`` generator, e.g. ``RUN_DIR/generator.keras``.
+        latent_dim: if given, the generator must take latent vectors of this size.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: not loadable (see :func:`load_model`), not shaped like a generator,
+            or its latent size differs from ``latent_dim``.
+    """
+    generator = load_model(path, "generator")
+    inputs, outputs = generator.input_shape, generator.output_shape
+    if not (isinstance(inputs, tuple) and len(inputs) == 2 and tuple(outputs[1:]) == (28, 28, 1)):
+        raise ValueError(f"{path} is not a generator: it maps {inputs} to {outputs}, "
+                         "not (B, latent_dim) to (B, 28, 28, 1)")
+    if latent_dim is not None and inputs[1] != latent_dim:
+        raise ValueError(f"{path} takes latent vectors of size {inputs[1]}, not {latent_dim}; "
+                         f"pass --latent-dim {inputs[1]}")
+    return generator
