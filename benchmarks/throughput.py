@@ -28,6 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 import numpy as np
 import tensorflow as tf
+from recipes import ClassicGAN  # benchmarks/recipes.py: benchmarks/ is on sys.path when a script in it runs
 
 from gan_lib.data import load_mnist, make_dataset
 from gan_lib.gan import GAN
@@ -92,30 +93,9 @@ def bench_tf_function(model: str, images: np.ndarray, batch_size: int, seconds: 
 
 
 def bench_classic(model: str, images: np.ndarray, batch_size: int, seconds: float) -> float:
-    generator, discriminator = build_models(model)
-    latent_dim = generator.input_shape[-1]
-    loss = keras.losses.BinaryCrossentropy(from_logits=True)
-    discriminator.compile(optimizer=_optimizer(), loss=loss)
-    discriminator.trainable = False
-    z_in = keras.Input((latent_dim,))
-    combined = keras.Model(z_in, discriminator(generator(z_in)))
-    combined.compile(optimizer=_optimizer(), loss=loss)
+    recipe = ClassicGAN(model, batch_size, seed=0)  # the shared recipe (benchmarks/recipes.py)
     x = (images[..., None].astype(np.float32) / 127.5 - 1.0)
-    rng = np.random.default_rng(0)
-    real_labels, fake_labels = np.full((batch_size, 1), 0.9, np.float32), np.zeros((batch_size, 1), np.float32)
-    ones = np.ones((batch_size, 1), np.float32)
-
-    def steps(n=10):
-        for _ in range(n):
-            real = x[rng.integers(0, len(x), batch_size)]
-            fake = generator.predict(rng.standard_normal((batch_size, latent_dim)).astype(np.float32), verbose=0)
-            discriminator.trainable = True
-            discriminator.train_on_batch(real, real_labels)
-            discriminator.train_on_batch(fake, fake_labels)
-            discriminator.trainable = False
-            combined.train_on_batch(rng.standard_normal((batch_size, latent_dim)).astype(np.float32), ones)
-
-    return _steps_in(seconds, steps, 10) * batch_size
+    return _steps_in(seconds, lambda: recipe.train_steps(x, 10), 10) * batch_size
 
 
 def main() -> None:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import math
 import os
+import signal
+import threading
 import time
 from pathlib import Path
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from gan_lib.atomic import atomic_path
 from gan_lib.errors import TrainingDiverged
 from gan_lib.plotting import save_gif, save_image_grid
-from gan_lib.sampling import generate, random_latent_vectors
+from gan_lib.sampling import generate, is_conditional, random_latent_vectors
 
 
 def _due(callback: keras.callbacks.Callback, epoch: int, every: int) -> bool:
@@ -31,7 +34,9 @@ class SampleGrid(keras.callbacks.Callback):
     """Every ``every`` epochs, save a grid of samples from **fixed** latent vectors.
 
     Fixed vectors make the grids comparable across epochs: the same cell shows the
-    same z as the generator learns. Files: ``<out_dir>/generated_plot_eNNN.png``
+    same z as the generator learns. For a conditional generator, row r shows digit
+    r mod 10 and each column keeps one z, so the style carries across the digits.
+    Files: ``<out_dir>/generated_plot_eNNN.png``
     (NNN = epochs completed), and at the end of training ``<out_dir>/progress.gif``
     made from all the grids in the folder (so a resumed run's GIF covers every epoch).
 
@@ -56,7 +61,12 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if _due(self, epoch, self.every):
-            images = generate(self.model.generator, self.z)
+            if is_conditional(self.model.generator):
+                z = np.tile(self.z[: self.rows], (self.rows, 1))  # column c: the same z in every row
+                labels = np.repeat(np.arange(self.rows) % 10, self.rows)  # row r: digit r mod 10
+                images = generate(self.model.generator, z, labels=labels)
+            else:
+                images = generate(self.model.generator, self.z)
             save_image_grid(images, self.out_dir / f"generated_plot_e{epoch + 1:03d}.png", nrows=self.rows)
 
     def on_train_end(self, logs: dict | None = None) -> None:
@@ -82,23 +92,35 @@ class GeneratorCheckpoint(keras.callbacks.Callback):
 
 
 class TrainingCheckpoint(keras.callbacks.Callback):
-    """Full training state after every epoch, for an exact ``--resume``.
+    """Full training state after every epoch (and on Ctrl-C), for an exact ``--resume``.
 
     Saves both networks, both optimizers (their step counters and Adam moments), the
-    random seed states (noise and dropout) and the number of epochs completed, with ``tf.train.Checkpoint``
-    and ``tf.train.CheckpointManager`` into ``directory``. TensorFlow writes the data
-    first and only then updates the ``checkpoint`` index file (atomically), so a run
-    killed mid-save still points at the previous complete checkpoint.
+    random seed states (noise and dropout), the epochs completed and the steps done in
+    the epoch in progress, with ``tf.train.Checkpoint`` and ``tf.train.CheckpointManager``
+    into ``directory``, as ``ckpt-<generator steps>``.
+
+    Crash safety: TensorFlow writes a checkpoint's shards into a temporary folder, merges
+    them into ``ckpt-N.index`` / ``ckpt-N.data-*``, and only then rewrites the
+    ``checkpoint`` index file (atomically, by rename), so a run killed mid-save still
+    points at the previous complete checkpoint. :meth:`restore` also falls back to the
+    next older listed checkpoint if the newest does not read. Numbers grow with the
+    step count, so a save never overwrites a listed checkpoint.
 
     Args:
         gan: the ``GAN`` being trained (compiled, so its optimizers exist).
         directory: folder for the checkpoint files.
         max_to_keep: how many recent checkpoints to keep.
+        steps_per_epoch: steps in a full epoch; a Ctrl-C after the last step (while the
+            epoch's outputs are written) then saves nothing new (None: not checked).
     """
 
-    def __init__(self, gan: keras.Model, directory: str | os.PathLike, max_to_keep: int = 2):
+    def __init__(self, gan: keras.Model, directory: str | os.PathLike, max_to_keep: int = 2,
+                 steps_per_epoch: int | None = None):
         super().__init__()
-        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.gan = gan
+        self.steps_per_epoch = steps_per_epoch
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)  # epochs completed
+        self.step = tf.Variable(0, dtype=tf.int64, trainable=False)  # steps done in the epoch in progress
         self.checkpoint = tf.train.Checkpoint(
             generator=gan.generator,
             discriminator=gan.discriminator,
@@ -108,19 +130,76 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             # the same random numbers as uninterrupted ones.
             seed_states=[v for v in gan.variables if v.path.endswith("seed_generator_state")],
             epoch=self.epoch,
+            step=self.step,
         )
         self.manager = tf.train.CheckpointManager(self.checkpoint, str(directory), max_to_keep=max_to_keep)
+        self.restored_path: str | None = None
+        self._epoch_in_progress: int | None = None  # 0-based, None before the first epoch begins
+        self._epoch_start_steps = 0  # generator steps done when the epoch in progress began
+        self._epoch_saved = False
+
+    def _steps(self) -> int:
+        return int(self.gan.g_optimizer.iterations.numpy())
 
     def restore(self) -> int:
-        """Restore the newest checkpoint, if any. Returns the epochs it had completed (0 if none)."""
-        if self.manager.latest_checkpoint is None:
-            return 0
-        self.checkpoint.restore(self.manager.latest_checkpoint).assert_existing_objects_matched()
-        return int(self.epoch.numpy())
+        """Restore the newest checkpoint that reads, if any.
+
+        Returns:
+            The epochs it had completed (0 if none). ``self.step`` then holds the steps
+            already done in the next epoch (non-zero only after a Ctrl-C mid-epoch).
+
+        Raises:
+            ValueError: checkpoints are listed but none of them reads.
+        """
+        candidates = list(reversed(self.manager.checkpoints))
+        errors = []
+        for path in candidates:
+            try:
+                self.checkpoint.restore(path).assert_existing_objects_matched()
+            except Exception as err:  # noqa: BLE001 - a torn file raises OpError, IndexError, ValueError ...
+                errors.append(f"{os.path.basename(path)}: {str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__}")
+                continue
+            self.restored_path = path
+            return int(self.epoch.numpy())
+        if errors:
+            raise ValueError(f"no checkpoint in {self.manager.directory} reads ({'; '.join(errors)})")
+        return 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch_in_progress = epoch
+        self._epoch_start_steps = self._steps() - int(self.step.numpy())  # step > 0: a resumed part-epoch
+        self._epoch_saved = False
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch.assign(epoch + 1)
-        self.manager.save(checkpoint_number=epoch + 1)
+        self.step.assign(0)
+        self.manager.save(checkpoint_number=self._steps())
+        self._epoch_saved = True
+
+    def save_interrupted(self) -> bool:
+        """Save the state of a run stopped (Ctrl-C) inside the epoch in progress.
+
+        The checkpoint records the epochs completed and the steps done in this one; a
+        resumed ``train()`` runs only the rest of the epoch. Saves nothing before the
+        first epoch began, when the epoch's own checkpoint was already written, or when
+        no step was done since the last checkpoint. SIGINT is ignored while saving (main thread), so a second
+        Ctrl-C cannot cut this save short. Returns whether a checkpoint was written.
+        """
+        if self._epoch_in_progress is None or self._epoch_saved:
+            return False
+        steps_in_epoch = self._steps() - self._epoch_start_steps
+        if steps_in_epoch <= int(self.step.numpy()) or (self.steps_per_epoch and steps_in_epoch >= self.steps_per_epoch):
+            return False
+        self.epoch.assign(self._epoch_in_progress)
+        self.step.assign(steps_in_epoch)
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main_thread else None
+        try:
+            self.manager.save(checkpoint_number=self._steps())
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGINT, previous)
+        return True
 
 
 class StopOnDivergence(keras.callbacks.Callback):
@@ -168,7 +247,8 @@ class TimeLimit(keras.callbacks.Callback):
         self._start = 0.0
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        self._start = time.monotonic()
+        if not self._start:  # train() may call fit() twice (a resumed part-epoch, then the rest)
+            self._start = time.monotonic()
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._epoch = epoch

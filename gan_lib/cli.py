@@ -1,8 +1,9 @@
-"""Command line: ``python -m gan_lib {train,sample} ...``.
+"""Command line: ``python -m gan_lib {train,sample,train-classifier,evaluate} ...``.
 
 Every error the user can fix (bad argument, missing data or checkpoint, corrupt
 file) ends in one line on stderr and exit code 2, never a traceback. Ctrl-C
-ends in one line and exit code 130; the last complete checkpoint stays resumable.
+during ``train`` first saves the current state (mid-epoch), then ends in one line
+and exit code 130; ``--resume`` continues from that state.
 """
 
 from __future__ import annotations
@@ -46,15 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = commands.add_parser("train", help="train a GAN into a run folder")
-    train.add_argument("--model", choices=["mlp", "dcgan"], default="dcgan")
+    train.add_argument("--model", choices=["mlp", "dcgan", "cgan", "wgan-gp"], default="dcgan",
+                       help="cgan: conditional on the digit (lesson 06); wgan-gp: Wasserstein GAN with gradient penalty "
+                            "(lesson 07)")
     train.add_argument("--epochs", type=_positive_int, default=None,
                        help="total epochs, resumed ones included (default 20, or unlimited with --time-limit)")
     train.add_argument("--time-limit", type=_positive_float, metavar="MINUTES",
                        help="stop cleanly after this many minutes, writing every output")
     train.add_argument("--batch-size", type=_positive_int, default=64)
     train.add_argument("--latent-dim", type=_positive_int, default=100)
-    train.add_argument("--dataset", choices=["mnist", "fashion_mnist"], default="mnist")
-    train.add_argument("--data-dir", help="folder of IDX files (default $GAN_LIB_DATA_DIR, else download)")
+    train.add_argument("--dataset", choices=["mnist", "fashion_mnist", "folder"], default="mnist",
+                       help="folder: your own images (PNG/JPEG/GIF/BMP, any size, gray or RGB) in --data-dir")
+    train.add_argument("--data-dir", help="folder of IDX files (default $GAN_LIB_DATA_DIR, else download); "
+                                          "with --dataset folder, the folder of images")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--save-every", type=_positive_int, default=10, metavar="N",
                        help="epochs between sample grids and generator snapshots (default 10)")
@@ -66,8 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", help="draw images from a saved generator into an .npz")
     sample.add_argument("generator", type=Path, help="a generator .keras file, e.g. RUN_DIR/generator.keras")
     sample.add_argument("--n", type=_positive_int, default=100)
+    sample.add_argument("--latent-dim", type=_positive_int,
+                        help="refuse a generator that does not take latent vectors of this size")
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--out", required=True, type=Path, metavar="SAMPLES.npz")
+
+    classifier = commands.add_parser("train-classifier", help="train the MNIST classifier behind the metrics")
+    classifier.add_argument("--epochs", type=_positive_int, default=30)
+    classifier.add_argument("--seed", type=int, default=0)
+    classifier.add_argument("--data-dir", help="folder of MNIST IDX files (default $GAN_LIB_DATA_DIR, else download)")
+    classifier.add_argument("--out", required=True, type=Path, metavar="CLASSIFIER.keras",
+                            help="the model file; a record (command, data, accuracy, sha256) goes beside it as .json")
+
+    evaluate = commands.add_parser("evaluate", help="FID, classifier score and class coverage of a sample file")
+    evaluate.add_argument("samples", type=Path, help="an .npz written by `python -m gan_lib sample`")
+    evaluate.add_argument("--reference", metavar="DIR",
+                          help="folder of MNIST IDX files whose test images are the real reference and whose "
+                               "training images are searched for neighbours (default $GAN_LIB_DATA_DIR, else download)")
+    evaluate.add_argument("--classifier", type=Path, metavar="CLASSIFIER.keras",
+                          help="a classifier from train-classifier (default: the one shipped with gan_lib)")
+    evaluate.add_argument("--seed", type=int, default=0, help="seed of the equal-N subsets")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
 
@@ -89,18 +113,66 @@ def _train(args: argparse.Namespace) -> None:
 
 
 def _sample(args: argparse.Namespace) -> None:
+    import numpy as np
+
     from gan_lib.data import to_uint8
     from gan_lib.modelio import load_generator
-    from gan_lib.samples import save_samples
-    from gan_lib.sampling import generate, random_latent_vectors
+    from gan_lib.samples import MAX_IMAGES, save_samples
+    from gan_lib.sampling import generate, is_conditional, random_latent_vectors
 
     if args.out.suffix != ".npz":
         raise ValueError(f"--out must end in .npz, got {args.out}")
-    generator = load_generator(args.generator)
-    z = random_latent_vectors(args.n, generator.input_shape[-1], args.seed)
-    images = to_uint8(generate(generator, z))  # (N, 28, 28, 1) float32 -> uint8
+    if args.out.is_dir():
+        raise ValueError(f"--out {args.out} is a folder; give a file name ending in .npz")
+    if args.n > MAX_IMAGES:
+        raise ValueError(f"--n {args.n:,} is more than a sample file may hold ({MAX_IMAGES:,}); write several files")
+    generator = load_generator(args.generator, latent_dim=args.latent_dim)
+    conditional = is_conditional(generator)
+    latent_dim = generator.input_shape[0][-1] if conditional else generator.input_shape[-1]
+    z = random_latent_vectors(args.n, latent_dim, args.seed)
+    labels = np.arange(args.n) % 10 if conditional else None  # a conditional generator draws 0, 1, ..., 9, 0, ...
+    images = to_uint8(generate(generator, z, labels=labels))  # (N, 28, 28, 1) float32 -> uint8
     save_samples(args.out, images, z)
-    print(f"wrote {len(images)} images (28, 28) uint8 to {args.out}")
+    digits = " (digits 0-9 in turn)" if conditional else ""
+    print(f"wrote {len(images)} images (28, 28) uint8{digits} to {args.out}")
+
+
+def _train_classifier(args: argparse.Namespace) -> None:
+    from gan_lib.classifier import accuracy, save_classifier, train_classifier, write_record
+    from gan_lib.data import describe_source, load_mnist
+
+    if args.out.suffix != ".keras":
+        raise ValueError(f"--out must end in .keras, got {args.out}")
+    (x_train, y_train), (x_test, y_test) = load_mnist(args.data_dir)
+    model = train_classifier(x_train, y_train, epochs=args.epochs, seed=args.seed, verbose=2)
+    test_accuracy = accuracy(model, x_test, y_test)
+    save_classifier(model, args.out)
+    record = write_record(
+        args.out,
+        command=f"python -m gan_lib train-classifier --epochs {args.epochs} --seed {args.seed} --out {args.out.name}",
+        data=f"MNIST, {describe_source('mnist', args.data_dir)}: {len(x_train):,} training images, "
+             f"accuracy on {len(x_test):,} test images",
+        epochs=args.epochs, seed=args.seed, test_accuracy=test_accuracy, test_images=len(x_test),
+    )
+    print(f"test accuracy {test_accuracy:.2%} on {len(x_test):,} images; wrote {args.out} "
+          f"({record['size_bytes'] / 1e6:.2f} MB) and {args.out.with_suffix('.json')}")
+
+
+def _evaluate(args: argparse.Namespace) -> None:
+    import json
+
+    from gan_lib.data import describe_source, load_mnist
+    from gan_lib.metrics import format_report, report
+    from gan_lib.modelio import load_model
+    from gan_lib.samples import load_samples
+
+    images, _ = load_samples(args.samples)
+    (x_train, _), (x_test, _) = load_mnist(args.reference)
+    classifier = load_model(args.classifier, "classifier") if args.classifier else None
+    result = report(images, x_test, x_train, classifier=classifier, seed=args.seed)
+    result["samples"] = str(args.samples)
+    result["reference"] = f"MNIST, {describe_source('mnist', args.reference)}"
+    print(json.dumps(result, indent=2) if args.json else format_report(result))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,15 +180,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter
     try:
-        {"train": _train, "sample": _sample}[args.command](args)
+        {"train": _train, "sample": _sample, "train-classifier": _train_classifier,
+         "evaluate": _evaluate}[args.command](args)
     except (ValueError, OSError) as err:
         print(f"python -m gan_lib {args.command}: error: {err}", file=sys.stderr)
         return 2
     except TrainingDiverged as err:
         print(f"python -m gan_lib {args.command}: training diverged: {err}", file=sys.stderr)
         return 3
-    except KeyboardInterrupt:
-        where = f"; the last complete checkpoint in {args.out / 'checkpoints'} resumes with --resume" if args.command == "train" else ""
+    except KeyboardInterrupt as err:
+        if str(err):  # gan_lib.errors.TrainingInterrupted: says what was saved
+            where = f"; {err}"
+        elif args.command == "train":  # stopped before training began
+            where = f"; the last complete checkpoint in {args.out / 'checkpoints'} resumes with --resume"
+        else:
+            where = ""
         print(f"python -m gan_lib {args.command}: interrupted{where}", file=sys.stderr)
         return 130
     return 0

@@ -3,3 +3,7 @@
 
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; training stopped before anything was saved from that epoch."""
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``train()``; the message says which checkpoint ``--resume`` continues from."""

@@ -101,20 +101,31 @@ class GAN(keras.Model):
     def _noise(self, batch_size: tf.Tensor) -> tf.Tensor:
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def train_discriminator(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
+    def _sample_labels(self, batch_size: tf.Tensor) -> tf.Tensor | None:
+        """Labels for the generator step: none here; a conditional GAN draws them."""
+        return None
+
+    @staticmethod
+    def _condition(x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor | list[tf.Tensor]:
+        """A network's input: ``x`` alone, or ``[x, labels]`` for a conditional network."""
+        return x if labels is None else [x, labels]
+
+    def train_discriminator(self, real_images: tf.Tensor, labels: tf.Tensor | None = None) -> dict[str, tf.Tensor]:
         """One discriminator update; the generator's weights are not touched.
 
         Args:
             real_images: ``(B, 28, 28, 1)`` float32 in [-1, 1].
+            labels: ``(B,)`` int32 class labels of ``real_images`` for a conditional GAN (the
+                fakes get the same labels), else None.
 
         Returns:
             ``d_loss``, ``d_acc_real``, ``d_acc_fake``, each the mean over this replica's batch
             (the whole batch without ``tf.distribute``).
         """
-        fake_images = self.generator(self._noise(tf.shape(real_images)[0]), training=True)
+        fake_images = self.generator(self._condition(self._noise(tf.shape(real_images)[0]), labels), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            real_logits = self.discriminator(self._condition(real_images, labels), training=True)
+            fake_logits = self.discriminator(self._condition(fake_images, labels), training=True)
             per_example = discriminator_loss(real_logits, fake_logits, self.real_label)  # (B,)
             # Average over the *global* batch, so gradients summed across replicas are right.
             scaled_loss = tf.nn.compute_average_loss(per_example)
@@ -132,8 +143,10 @@ class GAN(keras.Model):
         Returns:
             ``g_loss``, the non-saturating loss averaged over this replica's batch.
         """
+        labels = self._sample_labels(batch_size)
         with tf.GradientTape() as tape:
-            fake_logits = self.discriminator(self.generator(self._noise(batch_size), training=True), training=True)
+            fake_images = self.generator(self._condition(self._noise(batch_size), labels), training=True)
+            fake_logits = self.discriminator(self._condition(fake_images, labels), training=True)
             per_example = generator_loss(fake_logits)  # (B,)
             scaled_loss = tf.nn.compute_average_loss(per_example)
         variables = self.generator.trainable_variables
@@ -143,6 +156,10 @@ class GAN(keras.Model):
     def train_step(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
         d_logs = self.train_discriminator(real_images)
         g_loss = self.train_generator(tf.shape(real_images)[0])
+        return self.update_trackers(d_logs, g_loss)
+
+    def update_trackers(self, d_logs: dict[str, tf.Tensor], g_loss: tf.Tensor) -> dict[str, tf.Tensor]:
+        """Add one step's values to the epoch means; returns the means so far (what ``fit()`` logs)."""
         self.d_loss_tracker.update_state(d_logs["d_loss"])
         self.g_loss_tracker.update_state(g_loss)
         self.d_acc_real_tracker.update_state(d_logs["d_acc_real"])

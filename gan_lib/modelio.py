@@ -38,6 +38,8 @@ def load_model(path: str | os.PathLike, what: str = "model") -> keras.Model:
 def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> keras.Model:
     """Load a generator: ``(B, latent_dim)`` float32 -> ``(B, 28, 28, 1)`` float32 in [-1, 1].
 
+    A conditional generator (``[z (B, latent_dim), label (B,)]`` inputs) loads too.
+
     Args:
         path: a ``.keras`` generator, e.g. ``RUN_DIR/generator.keras``.
         latent_dim: if given, the generator must take latent vectors of this size.
@@ -49,10 +51,11 @@ def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> ke
     """
     generator = load_model(path, "generator")
     inputs, outputs = generator.input_shape, generator.output_shape
-    if not (isinstance(inputs, tuple) and len(inputs) == 2 and tuple(outputs[1:]) == (28, 28, 1)):
+    z_shape = inputs[0] if isinstance(inputs, list) and len(inputs) == 2 and len(inputs[1]) == 1 else inputs
+    if not (isinstance(z_shape, tuple) and len(z_shape) == 2 and tuple(outputs[1:]) == (28, 28, 1)):
         raise ValueError(f"{path} is not a generator: it maps {inputs} to {outputs}, "
                          "not (B, latent_dim) to (B, 28, 28, 1)")
-    if latent_dim is not None and inputs[1] != latent_dim:
-        raise ValueError(f"{path} takes latent vectors of size {inputs[1]}, not {latent_dim}; "
-                         f"pass --latent-dim {inputs[1]}")
+    if latent_dim is not None and z_shape[1] != latent_dim:
+        raise ValueError(f"{path} takes latent vectors of size {z_shape[1]}, not {latent_dim}; "
+                         f"pass --latent-dim {z_shape[1]}")
     return generator

@@ -144,6 +144,7 @@ def build_dcgan_discriminator(
     filters: Sequence[int] = (64, 128),
     batch_norm: bool = True,
     dropout: float = 0.0,
+    input_channels: int = 1,
 ) -> keras.Model:
     """DCGAN discriminator (Radford et al. 2016), sized for MNIST on a CPU.
 
@@ -161,10 +162,12 @@ def build_dcgan_discriminator(
         filters: channels of the two convolutions.
         batch_norm: BatchNormalization after the second convolution.
         dropout: dropout rate after each convolution (0 turns it off).
+        input_channels: channels of the input; 2 in the conditional discriminator
+            (:mod:`gan_lib.conditional`), where a label map rides along the image.
 
     Returns:
-        Model mapping ``(B, 28, 28, 1)`` float32 in [-1, 1] to ``(B, 1)`` float32 logits.
-        81,153 parameters with the defaults.
+        Model mapping ``(B, 28, 28, input_channels)`` float32 in [-1, 1] to ``(B, 1)`` float32
+        logits. 81,153 parameters with the defaults.
 
     Raises:
         ValueError: ``filters`` does not have two entries.
@@ -182,7 +185,7 @@ def build_dcgan_discriminator(
 
     return keras.Sequential(
         [
-            keras.Input(IMAGE_SHAPE),
+            keras.Input((*IMAGE_SHAPE[:2], input_channels)),
             *block(filters[0], norm=False),  # (B, 14, 14, filters[0])
             *block(filters[1], norm=batch_norm),  # (B, 7, 7, filters[1])
             layers.Flatten(),  # (B, 7, 7, filters[1]) -> (B, 49 * filters[1])

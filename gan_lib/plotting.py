@@ -91,6 +91,9 @@ def read_history_csv(path: str | os.PathLike) -> dict[str, list[float]]:
 def plot_losses(history: Mapping[str, Sequence[float]], title: str | None = None) -> Figure:
     """Loss curves (d_loss, g_loss) and discriminator accuracies (d_acc_real, d_acc_fake) per epoch.
 
+    For a WGAN-GP history (no accuracies) the second panel shows the critic's estimate of
+    the Wasserstein distance and the gradient penalty instead.
+
     Args:
         history: ``History.history``, or :func:`read_history_csv` of a run's ``history.csv``.
         title: optional figure title.
@@ -103,12 +106,18 @@ def plot_losses(history: Mapping[str, Sequence[float]], title: str | None = None
     epochs = np.arange(1, len(history["d_loss"]) + 1)
     for key in ("d_loss", "g_loss"):
         loss_ax.plot(epochs, history[key], label=key)
-    loss_ax.set(xlabel="epoch", ylabel="loss (binary cross-entropy)", title="losses")
-    for key in ("d_acc_real", "d_acc_fake"):
-        if key in history:
+    if "wasserstein_distance" in history:
+        loss_ax.set(xlabel="epoch", ylabel="loss", title="critic and generator losses")
+        for key in ("wasserstein_distance", "gradient_penalty"):
             acc_ax.plot(epochs, history[key], label=key)
-    acc_ax.axhline(0.5, color="gray", lw=0.8, ls="--")
-    acc_ax.set(xlabel="epoch", ylabel="share classified correctly", ylim=(0, 1.02), title="discriminator accuracy")
+        acc_ax.set(xlabel="epoch", ylabel="value", title="critic's Wasserstein estimate")
+    else:
+        loss_ax.set(xlabel="epoch", ylabel="loss (binary cross-entropy)", title="losses")
+        for key in ("d_acc_real", "d_acc_fake"):
+            if key in history:
+                acc_ax.plot(epochs, history[key], label=key)
+        acc_ax.axhline(0.5, color="gray", lw=0.8, ls="--")
+        acc_ax.set(xlabel="epoch", ylabel="share classified correctly", ylim=(0, 1.02), title="discriminator accuracy")
     for ax in (loss_ax, acc_ax):
         ax.legend()
         ax.grid(alpha=0.3)

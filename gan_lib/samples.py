@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -37,9 +38,8 @@ def save_samples(path: str | os.PathLike, images: np.ndarray, z: np.ndarray | No
         if z.ndim != 2 or len(z) != len(images):
             raise ValueError(f"z must be (N, latent_dim) with N = {len(images)}, got {z.shape}")
         arrays["z"] = z
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as f:  # a file object: np.savez would otherwise append ".npz" to the temp name
-            np.savez_compressed(f, **arrays)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:  # a file object: np.savez would append ".npz" to a name
+        np.savez_compressed(f, **arrays)
 
 
 def load_samples(path: str | os.PathLike, max_images: int = MAX_IMAGES) -> tuple[np.ndarray, np.ndarray | None]:
@@ -70,8 +70,8 @@ def load_samples(path: str | os.PathLike, max_images: int = MAX_IMAGES) -> tuple
                     raise ValueError(f"{path}: z must be (N, latent_dim) float with N = {len(images)}, "
                                      f"got {z.shape} {z.dtype}")
                 z = z.astype(np.float32)
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as err:
-        # RuntimeError: encrypted member; NotImplementedError: unknown compression
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as err:
+        # zlib.error: corrupt compressed data; RuntimeError: encrypted member; NotImplementedError: unknown compression
         raise ValueError(f"{path} is not a readable .npz sample file: {err}") from err
     if len(images) > max_images:
         raise ValueError(f"{path} holds {len(images):,} images, more than the limit of {max_images:,}")

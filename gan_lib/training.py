@@ -3,14 +3,31 @@
 A run folder holds (NNN = epochs completed)::
 
     config.json                   the settings, checked again by --resume
-    history.csv                   d_loss, g_loss, d_acc_real, d_acc_fake per epoch (CSVLogger)
+    history.csv                   d_loss, g_loss, d_acc_real, d_acc_fake per epoch (CSVLogger;
+                                  WGAN-GP: d_loss, g_loss, gradient_penalty, wasserstein_distance)
     losses.png                    the loss and accuracy curves
-    generated_plot_eNNN.png       10x10 samples from fixed latent vectors
+    generated_plot_eNNN.png       10x10 samples from fixed latent vectors (cgan: one row per digit)
     progress.gif                  those grids as an animation
     generator_model_NNN.keras     generator snapshots
     generator.keras               the final generator
     run.json                      the last call: epochs, steps, wall and CPU seconds, data, hardware
     checkpoints/                  full state (both models and optimizers) for --resume
+
+Faults and resumption:
+
+- Every file is written atomically (:mod:`gan_lib.atomic`); a run killed at any moment
+  (SIGKILL included) leaves the previous checkpoint loadable, and ``resume=True``
+  continues from it (temporary files a killed run left behind are removed then).
+- Ctrl-C saves the current state (mid-epoch) before it stops; ``resume=True`` runs
+  the rest of that epoch, then the remaining epochs.
+- Batches come from :func:`gan_lib.data.training_stream`: batch k depends only on the
+  seed and k, and a resumed run restarts the stream at the step it stopped, so it sees
+  the same batches, noise and dropout masks as an uninterrupted run. On CPU the weights
+  then match an uninterrupted run bit for bit (tests/test_reliability.py checks it; other
+  devices may differ in the last bits). The one visible difference: after a mid-epoch
+  resume, that epoch's row in history.csv averages only the steps run after the resume.
+- An epoch is ``N // batch_size`` steps rounded up to a multiple of
+  ``steps_per_execution`` (the stream simply continues into the next epoch's order).
 
 Introduced in 03_dcgan.
 """
@@ -20,8 +37,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import math
 import os
+import re
 import resource
+import shutil
 import time
 from pathlib import Path
 
@@ -30,9 +50,13 @@ import numpy as np
 
 from gan_lib.atomic import atomic_path
 from gan_lib.callbacks import GeneratorCheckpoint, SampleGrid, StopOnDivergence, TimeLimit, TrainingCheckpoint
-from gan_lib.data import describe_source, load_dataset, make_dataset
+from gan_lib.data import describe_source, load_dataset, training_stream
+from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
-from gan_lib.models import build_models
+from gan_lib.models import build_dcgan_generator, build_models
+
+MODELS = ("mlp", "dcgan", "cgan", "wgan-gp")
+DATASETS = ("mnist", "fashion_mnist", "folder")
 from gan_lib.plotting import read_history_csv, save_loss_plot
 from gan_lib.runinfo import hardware_summary
 
@@ -45,11 +69,11 @@ class TrainConfig:
     ``initial_epoch`` convention): ``--epochs 30 --resume`` after 20 trains 10 more.
     """
 
-    model: str = "dcgan"  # "mlp" or "dcgan"
+    model: str = "dcgan"  # "mlp", "dcgan", "cgan" (conditional, lesson 06) or "wgan-gp" (lesson 07)
     epochs: int = 20
     batch_size: int = 64  # small batches: more updates per CPU second (FIELD_NOTES)
     latent_dim: int = 100
-    dataset: str = "mnist"  # "mnist" or "fashion_mnist"
+    dataset: str = "mnist"  # "mnist", "fashion_mnist", or "folder" (a folder of images: data_dir)
     seed: int = 0
     learning_rate: float = 2e-4  # Adam(2e-4, beta_1=0.5): Radford et al. 2016
     beta_1: float = 0.5
@@ -57,16 +81,22 @@ class TrainConfig:
     save_every: int = 10  # epochs between sample grids and generator snapshots
     steps_per_execution: int = 10  # train steps per call into TensorFlow: +23% images/s for the MLP (benchmarks/)
     max_images: int | None = None  # train on a random (seeded) subset of N images (tests, quick demos)
+    n_critic: int = 5  # wgan-gp only: critic updates per generator update (Gulrajani et al. 2017)
 
     def validate(self) -> None:
         """Raises ValueError naming the first bad setting."""
-        for name in ("epochs", "batch_size", "latent_dim", "save_every", "steps_per_execution"):
+        for name in ("epochs", "batch_size", "latent_dim", "save_every", "steps_per_execution", "n_critic"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be a positive integer, got {getattr(self, name)}")
         if self.max_images is not None and self.max_images < self.batch_size:
             raise ValueError(f"max-images ({self.max_images}) must be at least one batch ({self.batch_size})")
-        if self.model not in ("mlp", "dcgan"):
-            raise ValueError(f"unknown model {self.model!r}; choose 'mlp' or 'dcgan'")
+        if self.model not in MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose one of {', '.join(MODELS)}")
+        if self.dataset not in DATASETS:
+            raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {', '.join(DATASETS)}")
+        if self.model == "cgan" and self.dataset == "folder":
+            raise ValueError("the conditional GAN needs class labels, and a folder of images has none; "
+                             "use --dataset mnist or fashion_mnist, or another --model")
         if self.learning_rate <= 0:
             raise ValueError(f"learning rate must be positive, got {self.learning_rate}")
 
@@ -98,10 +128,67 @@ def _trim_history(path: Path, epochs_done: int) -> None:
         rows = list(csv.reader(f))
     if len(rows) < 2:
         return
-    kept = [rows[0]] + [row for row in rows[1:] if row and int(row[0]) < epochs_done]
+    # A row of another length is a line cut short by a killed run.
+    kept = [rows[0]] + [row for row in rows[1:] if len(row) == len(rows[0]) and int(row[0]) < epochs_done]
     if len(kept) != len(rows):
         with atomic_path(path) as tmp, open(tmp, "w", newline="") as f:
             csv.writer(f).writerows(kept)
+
+
+_STALE = re.compile(r"^\..+\.tmp\d+")  # gan_lib.atomic's temporary names
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete what a killed run left half-written: atomic_path temporaries, TF checkpoint temp folders."""
+    for path in out_dir.glob(".*.tmp*"):
+        if _STALE.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+    checkpoints = out_dir / "checkpoints"
+    for path in checkpoints.glob("ckpt-*_temp"):  # shards of an unfinished tf.train.Checkpoint save
+        shutil.rmtree(path, ignore_errors=True)
+    for path in checkpoints.glob("checkpoint.tmp*"):  # TF's own atomic write of the index file
+        path.unlink(missing_ok=True)
+
+
+def _training_data(config: TrainConfig, data_dir: str | os.PathLike | None) -> tuple:
+    """``(images (N, 28, 28) uint8, labels (N,) or None, description)`` for ``config.dataset``."""
+    if config.dataset == "folder":
+        if data_dir is None:
+            raise ValueError("--dataset folder needs --data-dir DIR, a folder of images")
+        from gan_lib.image_folder import load_image_folder
+
+        return load_image_folder(data_dir), None, f"image folder {Path(data_dir).name}/"
+    (images, labels), _ = load_dataset(config.dataset, data_dir)
+    return images, labels, describe_source(config.dataset, data_dir)
+
+
+def _build_gan(config: TrainConfig, steps_per_execution: int) -> GAN:
+    """The model named by ``config.model``, compiled with its optimizers."""
+    if config.model == "cgan":
+        from gan_lib.conditional import ConditionalGAN, build_conditional_discriminator, build_conditional_generator
+
+        gan = ConditionalGAN(build_conditional_generator(config.latent_dim), build_conditional_discriminator(),
+                             seed=config.seed)
+    elif config.model == "wgan-gp":
+        from gan_lib.wgan import WGANGP, build_critic
+
+        gan = WGANGP(build_dcgan_generator(config.latent_dim), build_critic(), n_critic=config.n_critic,
+                     seed=config.seed)
+        gan.compile(  # beta_2 = 0.9: Gulrajani et al. 2017
+            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=0.9),
+            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=0.9),
+            steps_per_execution=steps_per_execution,
+        )
+        return gan
+    else:
+        gan = GAN(*build_models(config.model, config.latent_dim), seed=config.seed)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        real_label=config.real_label,
+        steps_per_execution=steps_per_execution,
+    )
+    return gan
 
 
 def _cpu_seconds() -> float:
@@ -126,8 +213,10 @@ def train(
         config: the settings (default :class:`TrainConfig`).
         time_limit: stop cleanly after this many **seconds** of training, writing every
             output as usual; None for no limit.
-        resume: continue the run in ``out_dir`` from its last complete checkpoint.
-        data_dir: offline IDX folder (default ``$GAN_LIB_DATA_DIR``, else download).
+        resume: continue the run in ``out_dir`` from its newest readable checkpoint (an epoch
+            end, or the mid-epoch state saved on Ctrl-C).
+        data_dir: offline IDX folder (default ``$GAN_LIB_DATA_DIR``, else download); with
+            ``dataset="folder"``, the folder of images (required).
         callbacks: extra Keras callbacks (e.g. ``keras.callbacks.TensorBoard``).
         verbose: passed to ``fit()``: 1 progress bar, 2 one line per epoch, 0 silent.
 
@@ -141,6 +230,8 @@ def train(
             (without ``resume``), or settings that do not match the run being resumed.
         FileNotFoundError: missing data, or ``resume`` with nothing to resume.
         gan_lib.errors.TrainingDiverged: a loss became NaN or infinite (the last good checkpoint survives).
+        gan_lib.errors.TrainingInterrupted: Ctrl-C (a ``KeyboardInterrupt``); the state was
+            saved first and the message says where ``resume=True`` continues.
     """
     config = config or TrainConfig()
     config.validate()
@@ -148,25 +239,30 @@ def train(
     _check_run_dir(out_dir, config, resume)
     keras.utils.set_random_seed(config.seed)
 
-    (x_train, _), _ = load_dataset(config.dataset, data_dir)
+    x_train, y_train, data_description = _training_data(config, data_dir)
+    y_train = y_train if config.model == "cgan" else None  # only the conditional GAN sees labels
     if config.max_images and config.max_images < len(x_train):
         # A random subset, not the first N: some IDX files are stored sorted by class.
-        keep = np.random.default_rng(config.seed).choice(len(x_train), config.max_images, replace=False)
-        x_train = x_train[np.sort(keep)]
-    dataset = make_dataset(x_train, config.batch_size, seed=config.seed)
+        keep = np.sort(np.random.default_rng(config.seed).choice(len(x_train), config.max_images, replace=False))
+        x_train, y_train = x_train[keep], (None if y_train is None else y_train[keep])
+    # WGAN-GP: one step takes n_critic batches, one per critic update (gan_lib.wgan.WGANGP)
+    images_per_step = config.batch_size * (config.n_critic if config.model == "wgan-gp" else 1)
+    if len(x_train) < images_per_step:
+        raise ValueError(f"one step needs {images_per_step:,} images but there are only {len(x_train):,} "
+                         "training images; pass a smaller --batch-size")
+    batches = len(x_train) // images_per_step
+    steps_per_execution = min(config.steps_per_execution, batches)
+    steps_per_epoch = math.ceil(batches / steps_per_execution) * steps_per_execution
 
-    generator, discriminator = build_models(config.model, config.latent_dim)
-    gan = GAN(generator, discriminator, seed=config.seed)
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        real_label=config.real_label,
-        steps_per_execution=config.steps_per_execution,
-    )
-    checkpoint = TrainingCheckpoint(gan, out_dir / "checkpoints")
+    gan = _build_gan(config, steps_per_execution)
+    generator = gan.generator
+    checkpoint = TrainingCheckpoint(gan, out_dir / "checkpoints", steps_per_epoch=steps_per_epoch)
     initial_epoch = checkpoint.restore() if resume else 0
-    if resume and initial_epoch == 0:
+    part_done = int(checkpoint.step.numpy())  # steps of epoch initial_epoch done before a Ctrl-C
+    if resume and initial_epoch == 0 and part_done == 0:
         raise FileNotFoundError(f"nothing to resume: no complete checkpoint in {out_dir / 'checkpoints'}")
+    if resume:
+        _remove_stale_temporaries(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not resume:
         with atomic_path(out_dir / "config.json") as tmp:
@@ -178,16 +274,35 @@ def train(
     all_callbacks = [
         StopOnDivergence(),  # first: a NaN stops the epoch before anything below saves it
         *time_callback,
+        *(callbacks or []),  # before the CSV logger, so values they add to the logs reach history.csv
         keras.callbacks.CSVLogger(str(history_path), append=resume),
         SampleGrid(out_dir, config.latent_dim, every=config.save_every, seed=config.seed),
         GeneratorCheckpoint(out_dir, every=config.save_every),
         checkpoint,  # last: the checkpoint marks an epoch done only after the other outputs exist
-        *(callbacks or []),
     ]
+
+    def fit(first_epoch: int, end_epoch: int, steps: int) -> None:
+        """fit() epochs [first_epoch, end_epoch) of ``steps`` steps, the stream starting where the last step left off."""
+        stream, _ = training_stream(x_train, images_per_step, config.seed,
+                                    start_step=int(gan.g_optimizer.iterations.numpy()), labels=y_train)
+        gan.fit(stream, epochs=end_epoch, initial_epoch=first_epoch, steps_per_epoch=steps,
+                callbacks=all_callbacks, verbose=verbose, shuffle=False)  # the stream is already shuffled
+
     start, cpu_start = time.monotonic(), _cpu_seconds()
-    if initial_epoch < config.epochs:
-        gan.fit(dataset, epochs=config.epochs, initial_epoch=initial_epoch, callbacks=all_callbacks,
-                verbose=verbose, shuffle=False)  # make_dataset already shuffles
+    try:
+        next_epoch = initial_epoch
+        if part_done and next_epoch < config.epochs:  # the rest of the epoch that Ctrl-C stopped
+            fit(next_epoch, next_epoch + 1, steps_per_epoch - part_done)
+            next_epoch += 1
+        if next_epoch < config.epochs and not gan.stop_training:
+            fit(next_epoch, config.epochs, steps_per_epoch)
+    except KeyboardInterrupt as interrupt:
+        if checkpoint.save_interrupted():
+            where = (f"saved epoch {int(checkpoint.epoch.numpy()) + 1} at step {int(checkpoint.step.numpy())} of "
+                     f"{steps_per_epoch} in {checkpoint.manager.latest_checkpoint}")
+        else:
+            where = f"the last checkpoint is {checkpoint.manager.latest_checkpoint or 'none (nothing to resume yet)'}"
+        raise TrainingInterrupted(f"{where}; continue with --resume") from interrupt
     seconds, cpu_seconds = time.monotonic() - start, _cpu_seconds() - cpu_start
     epochs_done = int(checkpoint.epoch.numpy())
 
@@ -204,7 +319,7 @@ def train(
         "images": len(x_train),
         "wall_seconds": round(seconds, 1),
         "cpu_seconds": round(cpu_seconds, 1),
-        "data": describe_source(config.dataset, data_dir),
+        "data": data_description,
         "hardware": hardware_summary(),
     }
     with atomic_path(out_dir / "run.json") as tmp:

@@ -30,6 +30,6 @@ def mnist_dir() -> Path:
     value = os.environ.get("GAN_LIB_DATA_DIR")
     if not value:
         if os.environ.get("CI"):
-            pytest.fail("CI must set GAN_LIB_DATA_DIR to the offline MNIST folder (.ci/run does)")
-        pytest.skip("set GAN_LIB_DATA_DIR to a folder of MNIST IDX files to run this test")
+            pytest.fail("CI must set GAN_LIB_DATA_DIR to the offline data folder (.ci/run does)")
+        pytest.skip("set GAN_LIB_DATA_DIR to a folder of MNIST IDX files (or its parent) to run this test")
     return Path(value)

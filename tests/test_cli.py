@@ -73,6 +73,18 @@ def test_time_limit_stops_cleanly_and_writes_outputs(tmp_path, capsys, mnist_dir
         (["train", "--model", "vae", "--out", "x"], "invalid choice: 'vae'"),
         (["train"], "the following arguments are required: --out"),
         (["sample", "g.keras", "--n", "0", "--out", "s.npz"], "--n: must be a positive integer"),
+        (["train", "--epochs", "-3", "--out", "x"], "--epochs: must be a positive integer, got -3"),
+        (["train", "--batch-size", "0", "--out", "x"], "--batch-size: must be a positive integer, got 0"),
+        (["train", "--latent-dim", "0", "--out", "x"], "--latent-dim: must be a positive integer, got 0"),
+        (["train", "--latent-dim", "-1", "--out", "x"], "--latent-dim: must be a positive integer, got -1"),
+        (["train", "--save-every", "0", "--out", "x"], "--save-every: must be a positive integer, got 0"),
+        (["train", "--max-images", "0", "--out", "x"], "--max-images: must be a positive integer, got 0"),
+        (["train", "--epochs", "2.5", "--out", "x"], "--epochs: '2.5' is not an integer"),
+        (["train", "--seed", "x", "--out", "x"], "--seed: invalid int value"),
+        (["train", "--dataset", "cifar10", "--out", "x"], "invalid choice: 'cifar10'"),
+        (["sample", "g.keras", "--n", "-1", "--out", "s.npz"], "--n: must be a positive integer, got -1"),
+        (["sample", "g.keras", "--latent-dim", "0", "--out", "s.npz"], "--latent-dim: must be a positive integer"),
+        (["sample", "--out", "s.npz"], "the following arguments are required: generator"),
     ],
 )
 def test_bad_arguments_get_one_line_and_exit_2(capsys, argv, message):
@@ -107,6 +119,50 @@ def test_out_that_is_a_file(tmp_path, capsys, idx_folder):
     assert code == 2 and "is a file" in err
 
 
+def test_batch_larger_than_the_data(tmp_path, capsys, idx_folder):
+    code, _, err = run_cli(capsys, "train", "--batch-size", 512, "--data-dir", idx_folder, "--out", tmp_path / "run")
+    assert code == 2 and "batch-size 512 is larger than the 256 training images" in err and err.count("\n") == 1
+    code, _, err = run_cli(capsys, "train", "--batch-size", 64, "--max-images", 32, "--data-dir", idx_folder,
+                           "--out", tmp_path / "run")
+    assert code == 2 and "max-images (32) must be at least one batch (64)" in err and err.count("\n") == 1
+    assert not (tmp_path / "run").exists()  # refused before anything was written
+
+
+@pytest.fixture
+def generator_file(tmp_path):
+    from gan_lib.models import build_models
+
+    path = tmp_path / "generator.keras"
+    build_models("mlp", latent_dim=16)[0].save(path)
+    return path
+
+
+def test_sample_latent_dim_must_match_the_generator(tmp_path, capsys, generator_file):
+    out = tmp_path / "s.npz"
+    code, _, err = run_cli(capsys, "sample", generator_file, "--latent-dim", 32, "--out", out)
+    assert code == 2 and "takes latent vectors of size 16, not 32; pass --latent-dim 16" in err and err.count("\n") == 1
+    assert not out.exists()
+    code, _, err = run_cli(capsys, "sample", generator_file, "--latent-dim", 16, "--n", 3, "--out", out)
+    assert code == 0 and out.is_file(), err
+
+
+@pytest.mark.parametrize("out, message", [
+    ("folder.npz", "is a folder; give a file name ending in .npz"),
+    ("samples.txt", "--out must end in .npz"),
+    ("a_file/s.npz", "a_file"),  # a path through a file: the OS error, in one line
+])
+def test_sample_bad_out(tmp_path, capsys, generator_file, out, message):
+    (tmp_path / "folder.npz").mkdir()
+    (tmp_path / "a_file").write_text("x")
+    code, _, err = run_cli(capsys, "sample", generator_file, "--n", 2, "--out", tmp_path / out)
+    assert code == 2 and message in err and err.count("\n") == 1, err
+
+
+def test_sample_n_beyond_what_a_sample_file_holds(tmp_path, capsys, generator_file):
+    code, _, err = run_cli(capsys, "sample", generator_file, "--n", 2_000_000, "--out", tmp_path / "s.npz")
+    assert code == 2 and "more than a sample file may hold (1,000,000)" in err and err.count("\n") == 1
+
+
 def test_resume_with_nothing_to_resume(tmp_path, capsys, idx_folder):
     code, _, err = run_cli(capsys, "train", *FAST, "--data-dir", idx_folder, "--out", tmp_path / "run", "--resume")
     assert code == 2 and "nothing to resume" in err
@@ -127,7 +183,7 @@ def test_existing_run_needs_resume_and_matching_settings(tmp_path, capsys, idx_f
 def test_module_entry_point_prints_no_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "gan_lib", "sample", str(tmp_path / "missing.keras"), "--out", str(tmp_path / "s.npz")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -157,11 +213,15 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
         process.kill()
     assert process.returncode == 130, err[-2000:]
     assert "Traceback" not in err
-    assert err.strip().splitlines()[-1].startswith("python -m gan_lib train: interrupted; the last complete checkpoint")
+    last = err.strip().splitlines()[-1]
+    # Ctrl-C mid-epoch saves the state ("saved epoch N at step S of T in ..."); right after an epoch's last
+    # step, before its checkpoint is written, it keeps the previous one ("the last checkpoint is ...").
+    assert last.startswith("python -m gan_lib train: interrupted; ") and last.endswith("; continue with --resume"), last
+    assert "saved epoch" in last or "the last checkpoint is" in last
     assert not list(run.rglob(".*tmp*")), "temporary files left behind"
 
     done = len(history_epochs(run))
     resumed = subprocess.run([sys.executable, "-m", "gan_lib", *arguments, "--epochs", str(done + 1), "--resume"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300, check=False)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert history_epochs(run) == list(range(done + 1))
