@@ -248,8 +248,9 @@ def train(
     # WGAN-GP: one step takes n_critic batches, one per critic update (gan_lib.wgan.WGANGP)
     images_per_step = config.batch_size * (config.n_critic if config.model == "wgan-gp" else 1)
     if len(x_train) < images_per_step:
-        raise ValueError(f"one step needs {images_per_step:,} images but there are only {len(x_train):,} "
-                         "training images; pass a smaller --batch-size")
+        step = f"one WGAN-GP step (n_critic x batch-size = {images_per_step:,})" if images_per_step > config.batch_size \
+            else f"batch-size {config.batch_size:,}"
+        raise ValueError(f"{step} is larger than the {len(x_train):,} training images; pass a smaller --batch-size")
     batches = len(x_train) // images_per_step
     steps_per_execution = min(config.steps_per_execution, batches)
     steps_per_epoch = math.ceil(batches / steps_per_execution) * steps_per_execution

@@ -106,8 +106,13 @@ def test_a_second_ctrl_c_during_the_save_cannot_cut_it_short(tmp_path, monkeypat
         return real_save(**kwargs)
 
     monkeypatch.setattr(checkpoint.manager, "save", save_with_second_ctrl_c)
-    assert checkpoint.save_interrupted()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored afterwards
+    # Python's own handler, as in a terminal (a shell's background job starts with SIGINT ignored).
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert checkpoint.save_interrupted()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored afterwards
+    finally:
+        signal.signal(signal.SIGINT, outer)
     fresh = TrainingCheckpoint(make_gan(), tmp_path / "ckpt")
     assert fresh.restore() == 0 and int(fresh.step.numpy()) == 1  # epoch 1 in progress, 1 step done
 
