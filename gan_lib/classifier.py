@@ -232,22 +232,14 @@ def load_classifier() -> keras.Model:
     An older Keras cannot always read the layer configs a newer one wrote (Colab's Keras
     3.10 rejects keys that Keras 3.15 stores for ``Dense``); then the same network is
     built from code by :func:`build_classifier` and only the weights are read from the
-    file (plain arrays: no code runs either way).
+    file (``rebuild`` in :func:`gan_lib.modelio.load_model`).
 
     Raises:
         FileNotFoundError: the asset is missing (a broken install).
         ValueError: the file loads neither way (corrupt).
     """
     with importlib.resources.as_file(importlib.resources.files("gan_lib") / "assets" / ASSET) as path:
-        try:
-            return load_model(path, "classifier")
-        except ValueError as err:
-            model = build_classifier()
-            try:
-                model.load_weights(path)  # weights only: the config was written by a newer Keras
-            except Exception:  # noqa: BLE001 (Keras raises many types for a bad file)
-                raise err from None
-            return model
+        return load_model(path, "classifier", rebuild=build_classifier)
 
 
 def classifier_record() -> dict:
