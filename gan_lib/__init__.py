@@ -46,6 +46,7 @@ _EXPORTS = {
     "TimeLimit": "callbacks",
     "StopOnDivergence": "callbacks",
     "TrainingDiverged": "errors",
+    "DataUnavailable": "errors",
     "load_generator": "modelio",
     "load_samples": "samples",
     "save_samples": "samples",

@@ -175,10 +175,41 @@ def _evaluate(args: argparse.Namespace) -> None:
     print(json.dumps(result, indent=2) if args.json else format_report(result))
 
 
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its C++ start-up lines hidden, unless the user set ``TF_CPP_MIN_LOG_LEVEL``.
+
+    On a machine without a GPU, TensorFlow 2.21 prints ``cudart_stub ... Could not find cuda drivers``,
+    ``oneDNN custom operations are on`` (both before its logging is set up, so no log level hides
+    them) and ``failed call to cuInit: ... CUDA error`` (level 2). Learners read them as failures.
+    Level 3 hides the third; the first two are written to file descriptor 2 while the shared
+    libraries load, so that descriptor points at a temporary file during the import. If the import
+    fails, what TensorFlow printed is written out after all.
+    """
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point. Returns the exit code (0 success, 2 usage or data error, 3 diverged, 130 Ctrl-C)."""
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter
+    _import_tensorflow_quietly()
     try:
         {"train": _train, "sample": _sample, "train-classifier": _train_classifier,
          "evaluate": _evaluate}[args.command](args)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from gan_lib.errors import DataUnavailable
 from gan_lib.idx import read_idx
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -113,7 +114,15 @@ def _load(name: str, data_dir: str | os.PathLike | None) -> tuple[Split, Split]:
     import keras  # the download path: what Colab users get
 
     dataset = {"mnist": keras.datasets.mnist, "fashion_mnist": keras.datasets.fashion_mnist}[name]
-    return dataset.load_data()
+    try:
+        return dataset.load_data()
+    except Exception as err:  # Keras's downloader raises a bare Exception (URL fetch failure)
+        cause = " ".join(str(err).split()) or type(err).__name__  # one line
+        raise DataUnavailable(
+            f"could not download {name} through keras.datasets ({cause[:200]}); without a network, point "
+            f"--data-dir or GAN_LIB_DATA_DIR at a folder of the four IDX files "
+            f"(train-images-idx3-ubyte[.gz], ...), or at its parent holding {_SUBFOLDERS[name]}/"
+        ) from err
 
 
 def load_mnist(data_dir: str | os.PathLike | None = None) -> tuple[Split, Split]:
@@ -131,6 +140,8 @@ def load_mnist(data_dir: str | os.PathLike | None = None) -> tuple[Split, Split]
     Raises:
         FileNotFoundError: the folder or one of its files is missing.
         ValueError: a file is corrupt (the message names it).
+        gan_lib.errors.DataUnavailable: no folder is given and the download failed (offline,
+            proxy); the message says how to point ``GAN_LIB_DATA_DIR`` at IDX files.
     """
     return _load("mnist", data_dir)
 

@@ -7,3 +7,12 @@ class TrainingDiverged(RuntimeError):
 
 class TrainingInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped ``train()``; the message says which checkpoint ``--resume`` continues from."""
+
+
+class DataUnavailable(OSError):
+    """A data set could not be downloaded (no network, a proxy, a server error).
+
+    An ``OSError``, so the command line reports it in one line with exit code 2. The
+    message names the failed download, its cause and the offline fix (``--data-dir`` /
+    ``GAN_LIB_DATA_DIR`` pointing at a folder of IDX files).
+    """

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import keras
+
+
+def _reason(err: Exception) -> str:
+    """Keras's error in a few words: its first sentence, without the file path it repeats.
+
+    Keras's messages run to several sentences (550 characters of SavedModel advice for a file
+    that is not ``.keras``); the user needs only what is wrong with the file.
+    """
+    text = " ".join(str(err).split()) or type(err).__name__
+    if "safe_mode" in text:
+        return "it holds a Lambda layer or other Python code, which loading with safe_mode=True refuses"
+    text = re.sub(r":?\s*filepath=\S+?(?=\.(\s|$)|$)", "", text).strip()
+    return text.split(". ")[0].rstrip(".:")[:120]
 
 
 def load_model(path: str | os.PathLike, what: str = "model",
@@ -40,8 +54,8 @@ def load_model(path: str | os.PathLike, what: str = "model",
     try:
         return keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as err:  # Keras raises many types for a bad file; all mean the same to the user
-        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        error = ValueError(f"{path} is not a loadable Keras {what}: {first_line}")
+        error = ValueError(f"{path} is not a loadable Keras {what} ({_reason(err)}); "
+                           "give a .keras file saved by Keras 3")
         error.__cause__ = err
     if rebuild is not None:
         model = rebuild()

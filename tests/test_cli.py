@@ -100,6 +100,24 @@ def test_missing_data_folder(tmp_path, capsys):
     assert code == 2 and "does not exist" in err and err.count("\n") == 1
 
 
+def test_failed_download_is_one_line_naming_the_offline_fix(tmp_path, capsys, monkeypatch):
+    """No data folder and no network: Keras's downloader raises a bare Exception (its real message below)."""
+    import keras
+
+    def offline(*args, **kwargs):
+        raise Exception("URL fetch failure on https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz: "
+                        "None -- [Errno -2] Name or service not known")
+
+    monkeypatch.delenv("GAN_LIB_DATA_DIR", raising=False)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    code, out, err = run_cli(capsys, "train", "--model", "dcgan", "--time-limit", 10, "--out", tmp_path / "run")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert "could not download mnist" in err and "Name or service not known" in err
+    assert "GAN_LIB_DATA_DIR" in err and "--data-dir" in err
+    assert not (tmp_path / "run").exists(), "a failed download must leave no run folder behind"
+
+
 def test_missing_generator_file(tmp_path, capsys):
     code, _, err = run_cli(capsys, "sample", tmp_path / "none.keras", "--out", tmp_path / "s.npz")
     assert code == 2 and "none.keras does not exist" in err
@@ -180,14 +198,23 @@ def test_existing_run_needs_resume_and_matching_settings(tmp_path, capsys, idx_f
     assert (run / "history.csv").read_text() == before  # refused runs change nothing
 
 
-def test_module_entry_point_prints_no_traceback(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "gan_lib", "sample", str(tmp_path / "missing.keras"), "--out", str(tmp_path / "s.npz")],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("python -m gan_lib sample: error:")
+def test_module_entry_point_prints_one_line_and_no_tensorflow_noise(tmp_path):
+    """No traceback, and none of TensorFlow's C++ start-up lines (cudart_stub, oneDNN, cuInit) on a CPU machine."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    bogus = tmp_path / "not_a_model.keras"
+    bogus.write_bytes(b"this is not a zip file")
+    for target in (tmp_path / "missing.keras", bogus):
+        result = subprocess.run(
+            [sys.executable, "-m", "gan_lib", "sample", str(target), "--out", str(tmp_path / "s.npz")],
+            capture_output=True, text=True, timeout=120, check=False, env=env,
+        )
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("python -m gan_lib sample: error:")
+        assert len(lines[0]) < 300, lines[0]
 
 
 def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
