@@ -94,6 +94,15 @@ class GAN(keras.Model):
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
 
+    def fit(self, *args, shuffle: bool = False, **kwargs) -> keras.callbacks.History:
+        """``keras.Model.fit`` with ``shuffle=False`` by default.
+
+        A GAN trains on a ``tf.data`` pipeline that shuffles itself (``gan_lib.data.make_dataset``,
+        ``training_stream``). Keras 3's ``fit()`` defaults to ``shuffle=True`` and then warns
+        "shuffle=True was passed, but will be ignored" on every call: noise a learner cannot act on.
+        """
+        return super().fit(*args, shuffle=shuffle, **kwargs)
+
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
         return [self.d_loss_tracker, self.g_loss_tracker, self.d_acc_real_tracker, self.d_acc_fake_tracker]

@@ -54,11 +54,11 @@ from gan_lib.data import describe_source, load_dataset, training_stream
 from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
 from gan_lib.models import build_dcgan_generator, build_models
+from gan_lib.plotting import read_history_csv, save_loss_plot
+from gan_lib.runinfo import hardware_summary
 
 MODELS = ("mlp", "dcgan", "cgan", "wgan-gp")
 DATASETS = ("mnist", "fashion_mnist", "folder")
-from gan_lib.plotting import read_history_csv, save_loss_plot
-from gan_lib.runinfo import hardware_summary
 
 
 @dataclasses.dataclass
@@ -287,7 +287,7 @@ def train(
         stream, _ = training_stream(x_train, images_per_step, config.seed,
                                     start_step=int(gan.g_optimizer.iterations.numpy()), labels=y_train)
         gan.fit(stream, epochs=end_epoch, initial_epoch=first_epoch, steps_per_epoch=steps,
-                callbacks=all_callbacks, verbose=verbose, shuffle=False)  # the stream is already shuffled
+                callbacks=all_callbacks, verbose=verbose)
 
     start, cpu_start = time.monotonic(), _cpu_seconds()
     try:

@@ -155,3 +155,35 @@ def test_mirrored_strategy_on_two_logical_cpus():
     result = subprocess.run([sys.executable, "-c", MIRRORED_SCRIPT], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "MIRRORED OK" in result.stdout
+
+
+def _three_gans():
+    import tensorflow as tf
+
+    from gan_lib.conditional import ConditionalGAN, build_conditional_discriminator, build_conditional_generator
+    from gan_lib.wgan import WGANGP, build_critic
+
+    x = real_batch(32)
+    adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
+    gan = make_gan("mlp")
+    cgan = ConditionalGAN(build_conditional_generator(latent_dim=8), build_conditional_discriminator(), seed=0)
+    cgan.compile(adam(), adam())
+    wgan = WGANGP(build_models("dcgan", latent_dim=8)[0], build_critic(), n_critic=2, seed=0)
+    wgan.compile(adam(), adam())
+    yield gan, tf.data.Dataset.from_tensor_slices(x).batch(16)
+    yield cgan, tf.data.Dataset.from_tensor_slices((x, np.arange(32) % 10)).batch(16)
+    yield wgan, tf.data.Dataset.from_tensor_slices(x).batch(32)
+
+
+def test_fit_on_a_dataset_does_not_warn_about_shuffle_and_hides_no_other_warning():
+    import warnings
+
+    for gan, dataset in _three_gans():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gan.fit(dataset, epochs=1, verbose=0)
+        assert not [w for w in caught if "shuffle" in str(w.message)], (type(gan).__name__, caught)
+        with warnings.catch_warnings(record=True) as caught:  # an explicit shuffle=True still gets Keras's warning
+            warnings.simplefilter("always")
+            gan.fit(dataset, epochs=1, verbose=0, shuffle=True)
+        assert [w for w in caught if "shuffle" in str(w.message)], type(gan).__name__
