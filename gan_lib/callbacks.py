@@ -37,7 +37,7 @@ class SampleGrid(keras.callbacks.Callback):
     same z as the generator learns. For a conditional generator, row r shows digit
     r mod 10 and each column keeps one z, so the style carries across the digits.
     Files: ``<out_dir>/generated_plot_eNNN.png``
-    (NNN = epochs completed), and at the end of training ``<out_dir>/progress.gif``
+    (NNN = epochs completed, also written above the grid), and at the end of training ``<out_dir>/progress.gif``
     made from all the grids in the folder (so a resumed run's GIF covers every epoch).
 
     Args:
@@ -67,7 +67,8 @@ class SampleGrid(keras.callbacks.Callback):
                 images = generate(self.model.generator, z, labels=labels)
             else:
                 images = generate(self.model.generator, self.z)
-            save_image_grid(images, self.out_dir / f"generated_plot_e{epoch + 1:03d}.png", nrows=self.rows)
+            save_image_grid(images, self.out_dir / f"generated_plot_e{epoch + 1:03d}.png", nrows=self.rows,
+                            caption=f"epoch {epoch + 1}")
 
     def on_train_end(self, logs: dict | None = None) -> None:
         if self.frames():
@@ -257,3 +258,69 @@ class TimeLimit(keras.callbacks.Callback):
         if time.monotonic() - self._start >= self.seconds:
             self.model.stop_training = True
             self.stopped_at_epoch = self._epoch + 1
+
+
+def _clock(seconds: float) -> str:
+    """1:52, or 1:02:03 past an hour."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class RunProgress(keras.callbacks.ProgbarLogger):
+    """Keras's progress bar, with an epoch line that tells where the whole run stands.
+
+    Keras prints ``Epoch k/E`` with E the ``epochs`` of the current ``fit()`` call. A run that
+    ``train()`` resumes mid-epoch is two ``fit()`` calls (the rest of that epoch, then the
+    remaining epochs), which showed ``Epoch 2/2``, then ``Epoch 3/3``; a run with only a time
+    limit showed ``Epoch 10/1000000``. This line counts the run instead:
+
+    - ``Epoch 3/20`` with a number of epochs (``total_epochs``);
+    - ``Epoch 10 · 1:52 of 10:00`` with only a time limit (``time_limit``, seconds): the wall-clock
+      time since training started, out of the limit.
+
+    Pass it in ``fit(callbacks=...)``: Keras then uses it instead of its own bar. ``verbose`` still
+    comes from ``fit()`` (0 prints nothing, 2 one line per epoch).
+    """
+
+    def __init__(self, total_epochs: int | None = None, time_limit: float | None = None):
+        super().__init__()
+        self.total_epochs = total_epochs
+        self.time_limit = time_limit
+        self._start = 0.0
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        super().on_train_begin(logs)
+        if not self._start:  # train() may call fit() twice (a resumed part-epoch, then the rest)
+            self._start = time.monotonic()
+
+    def epoch_line(self, epoch: int) -> str:
+        """The line printed before epoch ``epoch`` (0-based)."""
+        if self.total_epochs is not None:
+            return f"Epoch {epoch + 1}/{self.total_epochs}"
+        elapsed = time.monotonic() - self._start if self._start else 0.0
+        limit = f" of {_clock(self.time_limit)}" if self.time_limit else ""
+        return f"Epoch {epoch + 1} · {_clock(elapsed)}{limit}"
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        shown, self.epochs = self.epochs, 1  # Keras prints its own "Epoch k/E" only when epochs > 1
+        try:
+            super().on_epoch_begin(epoch, logs)
+        finally:
+            self.epochs = shown
+        if self.verbose:
+            print(self.epoch_line(epoch), flush=True)
+
+
+class HistoryCSV(keras.callbacks.CSVLogger):
+    """``keras.callbacks.CSVLogger`` without the empty ``val_*`` columns.
+
+    Keras 3's logger adds a ``val_<name>`` column for every metric when the first epoch has no
+    validation results, expecting them later; a GAN's ``fit()`` never validates, so those
+    columns would hold only ``NA``. Fixing the columns to the first epoch's keys keeps them out.
+    """
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if self.keys is None:
+            self.keys = sorted(logs or {})
+        super().on_epoch_end(epoch, logs)

@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cgan: conditional on the digit (lesson 06); wgan-gp: Wasserstein GAN with gradient penalty "
                             "(lesson 07)")
     train.add_argument("--epochs", type=_positive_int, default=None,
-                       help="total epochs, resumed ones included (default 20, or unlimited with --time-limit)")
+                       help="total epochs, resumed ones included (default 20; with --time-limit alone, until the limit)")
     train.add_argument("--time-limit", type=_positive_float, metavar="MINUTES",
                        help="stop cleanly after this many minutes, writing every output")
     train.add_argument("--batch-size", type=_positive_int, default=64)
@@ -100,7 +100,7 @@ def _train(args: argparse.Namespace) -> None:
 
     from gan_lib.training import TrainConfig, train
 
-    epochs = args.epochs or (1_000_000 if args.time_limit else 20)
+    epochs = args.epochs or (None if args.time_limit else 20)  # None: until the time limit
     config = TrainConfig(
         model=args.model, epochs=epochs, batch_size=args.batch_size, latent_dim=args.latent_dim,
         dataset=args.dataset, seed=args.seed, save_every=args.save_every, max_images=args.max_images,
@@ -108,7 +108,9 @@ def _train(args: argparse.Namespace) -> None:
     extra = [keras.callbacks.TensorBoard(str(args.out / "logs"))] if args.tensorboard else []
     result = train(args.out, config, time_limit=args.time_limit and args.time_limit * 60,
                    resume=args.resume, data_dir=args.data_dir, callbacks=extra)
-    print(f"trained {result['epochs_done']} epochs in {result['seconds']:.0f} s; "
+    epochs, steps, seconds = result["epochs_done"], result["steps"], result["seconds"]
+    speed = f", {steps / seconds:.1f} steps/s" if seconds > 0 else ""
+    print(f"\ntrained {epochs} epoch{'s' if epochs != 1 else ''} ({steps:,} steps{speed}) in {seconds:.0f} s; "
           f"outputs in {args.out}, generator {result['generator_path']}")
 
 
@@ -220,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python -m gan_lib {args.command}: training diverged: {err}", file=sys.stderr)
         return 3
     except KeyboardInterrupt as err:
+        print(flush=True)  # end the progress bar's line, so the message starts a line of its own
         if str(err):  # gan_lib.errors.TrainingInterrupted: says what was saved
             where = f"; {err}"
         elif args.command == "train":  # stopped before training began

@@ -54,10 +54,21 @@ def image_grid(images: np.ndarray, nrows: int | None = None, pad: int = 1) -> np
     return grid
 
 
-def save_image_grid(images: np.ndarray, path: str | os.PathLike, nrows: int | None = None, scale: int = 2) -> Path:
-    """Write :func:`image_grid` as a grayscale PNG, atomically, upscaled ``scale`` times (nearest)."""
+def save_image_grid(images: np.ndarray, path: str | os.PathLike, nrows: int | None = None, scale: int = 2,
+                    caption: str | None = None) -> Path:
+    """Write :func:`image_grid` as a grayscale PNG, atomically, upscaled ``scale`` times (nearest).
+
+    ``caption`` (e.g. ``"epoch 20"``) is written in a 14-pixel strip above the grid (Pillow's
+    built-in font), so a PNG or a GIF frame says what it shows.
+    """
     grid = image_grid(images, nrows)
     grid = np.kron(grid, np.ones((scale, scale), np.uint8))
+    if caption:
+        from PIL import Image, ImageDraw  # Pillow: imageio's own image library
+
+        strip = Image.new("L", (grid.shape[1], 14), 255)
+        ImageDraw.Draw(strip).text((2, 1), caption, fill=0)
+        grid = np.concatenate([np.asarray(strip), grid])
     with atomic_path(path) as tmp:
         iio.imwrite(tmp, grid)
     return Path(path)

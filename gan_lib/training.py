@@ -49,7 +49,15 @@ import keras
 import numpy as np
 
 from gan_lib.atomic import atomic_path
-from gan_lib.callbacks import GeneratorCheckpoint, SampleGrid, StopOnDivergence, TimeLimit, TrainingCheckpoint
+from gan_lib.callbacks import (
+    GeneratorCheckpoint,
+    HistoryCSV,
+    RunProgress,
+    SampleGrid,
+    StopOnDivergence,
+    TimeLimit,
+    TrainingCheckpoint,
+)
 from gan_lib.data import describe_source, load_dataset, training_stream
 from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
@@ -58,6 +66,7 @@ from gan_lib.plotting import read_history_csv, save_loss_plot
 from gan_lib.runinfo import hardware_summary
 
 MODELS = ("mlp", "dcgan", "cgan", "wgan-gp")
+_UNTIL_THE_TIME_LIMIT = 1_000_000  # the epochs fit() is given when only a time limit ends the run
 DATASETS = ("mnist", "fashion_mnist", "folder")
 
 
@@ -67,10 +76,11 @@ class TrainConfig:
 
     ``epochs`` counts all epochs of the run, resumed parts included (Keras's
     ``initial_epoch`` convention): ``--epochs 30 --resume`` after 20 trains 10 more.
+    ``epochs=None`` trains until ``train()``'s time limit stops it.
     """
 
     model: str = "dcgan"  # "mlp", "dcgan", "cgan" (conditional, lesson 06) or "wgan-gp" (lesson 07)
-    epochs: int = 20
+    epochs: int | None = 20  # None: until the time limit
     batch_size: int = 64  # small batches: more updates per CPU second (FIELD_NOTES)
     latent_dim: int = 100
     dataset: str = "mnist"  # "mnist", "fashion_mnist", or "folder" (a folder of images: data_dir)
@@ -85,7 +95,9 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raises ValueError naming the first bad setting."""
-        for name in ("epochs", "batch_size", "latent_dim", "save_every", "steps_per_execution", "n_critic"):
+        if self.epochs is not None and int(self.epochs) < 1:
+            raise ValueError(f"epochs must be a positive integer or None (until the time limit), got {self.epochs}")
+        for name in ("batch_size", "latent_dim", "save_every", "steps_per_execution", "n_critic"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be a positive integer, got {getattr(self, name)}")
         if self.max_images is not None and self.max_images < self.batch_size:
@@ -221,8 +233,8 @@ def train(
         verbose: passed to ``fit()``: 1 progress bar, 2 one line per epoch, 0 silent.
 
     Returns:
-        ``{"history": {...}, "epochs_done": int, "seconds": float, "generator_path": Path,
-        "gan": GAN}``; ``seconds`` is the wall-clock time of ``fit()``, ``cpu_seconds`` its CPU time
+        ``{"history": {...}, "epochs_done": int, "steps": int, "seconds": float, "generator_path": Path,
+        "gan": GAN}``; ``steps`` counts the generator updates of this call; ``seconds`` is the wall-clock time of ``fit()``, ``cpu_seconds`` its CPU time
         (all threads); both are also written to ``run.json``.
 
     Raises:
@@ -235,6 +247,9 @@ def train(
     """
     config = config or TrainConfig()
     config.validate()
+    if config.epochs is None and not time_limit:
+        raise ValueError("give a number of epochs (--epochs) or a time limit (--time-limit), or both")
+    last_epoch = config.epochs or _UNTIL_THE_TIME_LIMIT
     out_dir = Path(out_dir)
     _check_run_dir(out_dir, config, resume)
     keras.utils.set_random_seed(config.seed)
@@ -267,7 +282,7 @@ def train(
     out_dir.mkdir(parents=True, exist_ok=True)
     if not resume:
         with atomic_path(out_dir / "config.json") as tmp:
-            tmp.write_text(json.dumps(dataclasses.asdict(config), indent=2))
+            tmp.write_text(json.dumps({**dataclasses.asdict(config), "time_limit_seconds": time_limit}, indent=2))
     history_path = out_dir / "history.csv"
     _trim_history(history_path, initial_epoch)
 
@@ -275,8 +290,9 @@ def train(
     all_callbacks = [
         StopOnDivergence(),  # first: a NaN stops the epoch before anything below saves it
         *time_callback,
+        RunProgress(config.epochs, time_limit),
         *(callbacks or []),  # before the CSV logger, so values they add to the logs reach history.csv
-        keras.callbacks.CSVLogger(str(history_path), append=resume),
+        HistoryCSV(str(history_path), append=resume),
         SampleGrid(out_dir, config.latent_dim, every=config.save_every, seed=config.seed),
         GeneratorCheckpoint(out_dir, every=config.save_every),
         checkpoint,  # last: the checkpoint marks an epoch done only after the other outputs exist
@@ -289,14 +305,14 @@ def train(
         gan.fit(stream, epochs=end_epoch, initial_epoch=first_epoch, steps_per_epoch=steps,
                 callbacks=all_callbacks, verbose=verbose)
 
-    start, cpu_start = time.monotonic(), _cpu_seconds()
+    start, cpu_start, steps_start = time.monotonic(), _cpu_seconds(), int(gan.g_optimizer.iterations.numpy())
     try:
         next_epoch = initial_epoch
-        if part_done and next_epoch < config.epochs:  # the rest of the epoch that Ctrl-C stopped
+        if part_done and next_epoch < last_epoch:  # the rest of the epoch that Ctrl-C stopped
             fit(next_epoch, next_epoch + 1, steps_per_epoch - part_done)
             next_epoch += 1
-        if next_epoch < config.epochs and not gan.stop_training:
-            fit(next_epoch, config.epochs, steps_per_epoch)
+        if next_epoch < last_epoch and not gan.stop_training:
+            fit(next_epoch, last_epoch, steps_per_epoch)
     except KeyboardInterrupt as interrupt:
         if checkpoint.save_interrupted():
             where = (f"saved epoch {int(checkpoint.epoch.numpy()) + 1} at step {int(checkpoint.step.numpy())} of "
@@ -306,6 +322,7 @@ def train(
         raise TrainingInterrupted(f"{where}; continue with --resume") from interrupt
     seconds, cpu_seconds = time.monotonic() - start, _cpu_seconds() - cpu_start
     epochs_done = int(checkpoint.epoch.numpy())
+    steps = int(gan.g_optimizer.iterations.numpy()) - steps_start  # generator updates in this call
 
     generator_path = out_dir / "generator.keras"
     with atomic_path(generator_path) as tmp:
@@ -317,6 +334,8 @@ def train(
         "epochs_before": initial_epoch,
         "epochs_done": epochs_done,
         "steps_total": int(gan.g_optimizer.iterations.numpy()),  # generator updates, resumed ones included
+        "steps": steps,  # generator updates in this call
+        "steps_per_second": round(steps / seconds, 2) if seconds > 0 else None,
         "images": len(x_train),
         "wall_seconds": round(seconds, 1),
         "cpu_seconds": round(cpu_seconds, 1),
@@ -328,6 +347,7 @@ def train(
     return {
         "history": history,
         "epochs_done": epochs_done,
+        "steps": steps,
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
         "generator_path": generator_path,

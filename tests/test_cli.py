@@ -28,11 +28,13 @@ def test_train_sample_resume_end_to_end(tmp_path, capsys, mnist_dir):
     run = tmp_path / "run"
     code, out, err = run_cli(capsys, "train", *FAST, "--epochs", 1, "--save-every", 1, "--data-dir", mnist_dir, "--out", run)
     assert code == 0, err
-    assert "trained 1 epochs" in out
+    assert "trained 1 epoch (4 steps, " in out and "steps/s) in " in out
     for name in ("config.json", "history.csv", "losses.png", "generated_plot_e001.png", "progress.gif",
                  "generator_model_001.keras", "generator.keras", "checkpoints/checkpoint"):
         assert (run / name).is_file(), name
     assert history_epochs(run) == [0]
+    with open(run / "history.csv") as f:
+        assert not [c for c in next(csv.reader(f)) if c.startswith("val_")], "empty val_* columns in history.csv"
     assert json.loads((run / "config.json").read_text())["latent_dim"] == 16
     assert not list(run.glob(".*tmp*")), "temporary files left behind"
 
@@ -50,7 +52,8 @@ def test_train_sample_resume_end_to_end(tmp_path, capsys, mnist_dir):
 
     code, out, err = run_cli(capsys, "train", *FAST, "--epochs", 2, "--save-every", 1, "--data-dir", mnist_dir, "--out", run, "--resume")
     assert code == 0, err
-    assert "trained 2 epochs" in out
+    assert "trained 2 epochs (4 steps, " in out  # the resumed call made one epoch of 4 steps
+    assert "Epoch 2/2" in out
     assert history_epochs(run) == [0, 1]
     assert (run / "generated_plot_e002.png").is_file() and (run / "generator_model_002.keras").is_file()
 
@@ -59,8 +62,36 @@ def test_time_limit_stops_cleanly_and_writes_outputs(tmp_path, capsys, mnist_dir
     run = tmp_path / "run"
     code, out, err = run_cli(capsys, "train", *FAST, "--epochs", 50, "--time-limit", 0.001, "--data-dir", mnist_dir, "--out", run)
     assert code == 0, err
-    assert "trained 1 epochs" in out  # 0.06 s: stops within the first epoch
+    assert "trained 1 epoch (" in out  # 0.06 s: stops within the first epoch
     assert (run / "generated_plot_e001.png").is_file() and (run / "generator.keras").is_file()
+
+
+def test_time_limit_alone_shows_time_progress_stores_the_limit_and_resumes(tmp_path, capsys, mnist_dir):
+    run = tmp_path / "run"
+    code, out, err = run_cli(capsys, "train", *FAST, "--time-limit", 0.02, "--save-every", 1000, "--data-dir", mnist_dir,
+                             "--out", run)
+    assert code == 0, err
+    assert "/1000000" not in out
+    assert "Epoch 1 · 0:00 of 0:01" in out, out[-2000:]  # the limit is 1.2 s
+    config = json.loads((run / "config.json").read_text())
+    assert config["epochs"] is None and config["time_limit_seconds"] == pytest.approx(1.2)
+    first = json.loads((run / "run.json").read_text())["epochs_done"]
+    assert first >= 1
+
+    code, out, err = run_cli(capsys, "train", *FAST, "--time-limit", 0.02, "--save-every", 1000, "--data-dir", mnist_dir,
+                             "--out", run, "--resume")
+    assert code == 0, err
+    assert f"Epoch {first + 1} · 0:00 of 0:01" in out, out[-2000:]
+    summary = json.loads((run / "run.json").read_text())
+    assert summary["epochs_before"] == first and summary["epochs_done"] > first
+    assert history_epochs(run) == list(range(summary["epochs_done"]))
+
+
+def test_run_progress_counts_the_whole_run():
+    from gan_lib.callbacks import RunProgress
+
+    assert RunProgress(total_epochs=3).epoch_line(1) == "Epoch 2/3"  # a resumed part-epoch no longer shows "2/2"
+    assert RunProgress(time_limit=600).epoch_line(9) == "Epoch 10 · 0:00 of 10:00"
 
 
 @pytest.mark.parametrize(
@@ -252,3 +283,19 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path, idx_folder):
                              capture_output=True, text=True, timeout=300, check=False)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert history_epochs(run) == list(range(done + 1))
+
+
+def test_ctrl_c_message_starts_its_own_line(capsys, monkeypatch):
+    """Keras's bar leaves its line open ("... g_loss: 2.2729"); the message must not be glued to it."""
+    from gan_lib import cli
+
+    def interrupted_mid_bar(args):
+        print("8/78 ━━━━━━━━━━━━ 5s 81ms/step - d_loss: 1.2127 - g_loss: 2.2729", end="", flush=True)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_train", interrupted_mid_bar)
+    code = cli.main(["train", "--out", "x"])
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert out.endswith("g_loss: 2.2729\n")
+    assert err.startswith("python -m gan_lib train: interrupted")
