@@ -30,7 +30,8 @@ from gan_lib.classifier import load_classifier
 from gan_lib.data import load_mnist
 from gan_lib.metrics import embed, evaluate
 from gan_lib.modelio import load_generator
-from gan_lib.sampling import generate, random_latent_vectors
+from gan_lib.generation import generate
+from gan_lib.latent import random_latent_vectors
 
 
 def row(name: str, images: np.ndarray, x_test: np.ndarray, classifier, n: int) -> str:

@@ -44,7 +44,8 @@ from gan_lib.classifier import load_classifier
 from gan_lib.data import describe_source, load_mnist, make_dataset
 from gan_lib.metrics import evaluate
 from gan_lib.runinfo import hardware_summary
-from gan_lib.sampling import generate, random_latent_vectors
+from gan_lib.generation import generate
+from gan_lib.latent import random_latent_vectors
 from gan_lib.training import TrainConfig, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/recipes.py, also when imported

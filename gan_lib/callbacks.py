@@ -7,6 +7,7 @@ Introduced in 03_dcgan.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import signal
@@ -19,9 +20,15 @@ import numpy as np
 import tensorflow as tf
 
 from gan_lib.atomic import atomic_path
+from gan_lib.classifier import as_model_images, load_classifier
 from gan_lib.errors import TrainingDiverged
+from gan_lib.generation import generate, is_conditional
+from gan_lib.latent import random_latent_vectors
+from gan_lib.metrics.coverage import class_coverage
+from gan_lib.metrics.embedding import Embedding, embed
+from gan_lib.metrics.frechet import frechet_distance
+from gan_lib.metrics.score import classifier_score
 from gan_lib.plotting import save_gif, save_image_grid
-from gan_lib.sampling import generate, is_conditional, random_latent_vectors
 
 
 def _due(callback: keras.callbacks.Callback, epoch: int, every: int) -> bool:
@@ -324,3 +331,99 @@ class HistoryCSV(keras.callbacks.CSVLogger):
         if self.keys is None:
             self.keys = sorted(logs or {})
         super().on_epoch_end(epoch, logs)
+
+
+class MetricsCallback(keras.callbacks.Callback):
+    """Every ``every`` epochs, measure the generator: FID, classifier score, coverage.
+
+    Draws ``n`` images from **fixed** latent vectors (so epochs are comparable) and
+    compares them with ``n`` real images at equal N. The values go into the epoch's
+    ``logs`` as ``fid``, ``classifier_score``, ``classes_5pct`` and ``kl_to_uniform``,
+    so ``History`` (and a ``keras.callbacks.TensorBoard`` placed *after* this callback)
+    records them; on epochs that are not measured they are NaN, which keeps every
+    History list one entry per epoch. The measured epochs alone are in ``self.history``
+    (``{"epoch": [...], "fid": [...], ...}``, epoch = epochs completed), and written to
+    TensorBoard under ``log_dir`` when it is given.
+
+    Use it with ``gan_lib.GAN.fit`` or ``gan_lib.train(..., callbacks=[MetricsCallback(...)])``.
+    (``train()``'s ``history.csv`` is written before user callbacks run, so it does not hold
+    these columns; use ``self.history``.) Costs about one second per measurement for n = 1,000
+    on a 2-core CPU.
+
+    Args:
+        real_images: ``(M, 28, 28)`` uint8 (or float in [-1, 1]) reference images, M >= n.
+        every: epochs between measurements (also measured at the last epoch and when stopped early).
+        n: images per set (FID depends on N: keep it fixed when comparing runs).
+        seed: seed of the fixed latent vectors and of the real subset.
+        classifier: default the shipped one.
+        log_dir: optional folder for TensorBoard scalars (needs the ``tensorboard`` package).
+
+    Raises:
+        ValueError: bad images, fewer than ``n`` real images, or n < 2.
+        ImportError: ``log_dir`` is given but ``tensorboard`` is not installed.
+    """
+
+    KEYS = ("fid", "classifier_score", "classes_5pct", "kl_to_uniform")
+
+    def __init__(self, real_images: np.ndarray, every: int = 1, n: int = 1000, seed: int = 0,
+                 classifier: keras.Model | None = None, log_dir: str | os.PathLike | None = None):
+        super().__init__()
+        real = as_model_images(real_images, "real images")
+        if not 2 <= n <= len(real):
+            raise ValueError(f"n must be between 2 and the number of real images ({len(real)}), got {n}")
+        if every < 1:
+            raise ValueError(f"every must be a positive integer, got {every}")
+        if log_dir is not None and importlib.util.find_spec("tensorboard") is None:
+            raise ImportError("log_dir needs the tensorboard package (pip install tensorboard); "
+                              "or leave log_dir out and read the values from History")
+        self.real = real if len(real) == n else real[np.sort(np.random.default_rng(seed).choice(len(real), n, replace=False))]
+        self.every, self.n, self.seed = every, n, seed
+        self.classifier = classifier
+        self.log_dir = Path(log_dir) if log_dir is not None else None
+        self.history: dict[str, list] = {"epoch": [], **{key: [] for key in self.KEYS}}
+        self._real_embedding: Embedding | None = None
+        self._writer = None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.classifier = self.classifier or load_classifier()
+        if self._real_embedding is None:
+            self._real_embedding = embed(self.real, self.classifier)
+        self.z = random_latent_vectors(self.n, self.model.generator.input_shape[-1], self.seed)
+        if self.log_dir is not None and self._writer is None:
+            import tensorflow as tf
+
+            self._writer = tf.summary.create_file_writer(str(self.log_dir))
+
+    def measure(self) -> dict:
+        """The metrics of the current generator: ``{"fid", "classifier_score", "classes_5pct", "kl_to_uniform"}``."""
+        fake = embed(generate(self.model.generator, self.z), self.classifier)
+        coverage = class_coverage(fake)
+        return {
+            "fid": frechet_distance(self._real_embedding, fake),
+            "classifier_score": classifier_score(fake),
+            "classes_5pct": float(coverage["classes"]),
+            "kl_to_uniform": coverage["kl_to_uniform"],
+        }
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs if logs is not None else {}
+        if not _due(self, epoch, self.every):
+            logs.update({key: math.nan for key in self.KEYS})
+            return
+        values = self.measure()
+        logs.update(values)
+        self.history["epoch"].append(epoch + 1)
+        for key in self.KEYS:
+            self.history[key].append(values[key])
+        if self._writer is not None:
+            import tensorflow as tf
+
+            with self._writer.as_default():
+                for key, value in values.items():
+                    tf.summary.scalar(key, value, step=epoch + 1)
+            self._writer.flush()
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

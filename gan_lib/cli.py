@@ -118,9 +118,10 @@ def _sample(args: argparse.Namespace) -> None:
     import numpy as np
 
     from gan_lib.data import to_uint8
+    from gan_lib.generation import generate, is_conditional
+    from gan_lib.latent import random_latent_vectors
     from gan_lib.modelio import load_generator
     from gan_lib.samples import MAX_IMAGES, save_samples
-    from gan_lib.sampling import generate, is_conditional, random_latent_vectors
 
     if args.out.suffix != ".npz":
         raise ValueError(f"--out must end in .npz, got {args.out}")

@@ -24,8 +24,8 @@ import ipywidgets as widgets
 import keras
 import numpy as np
 
-from gan_lib.latent import move, principal_directions
-from gan_lib.sampling import generate, random_latent_vectors
+from gan_lib.generation import generate
+from gan_lib.latent import move, principal_directions, random_latent_vectors
 from gan_lib.widgets import _Explorer, png_bytes
 
 

@@ -1,15 +1,26 @@
-"""Walking the latent space: interpolation and the directions that change a digit most.
+"""The latent space: drawing latent vectors, interpolating, and the directions that change a digit most.
 
-Pure NumPy: nothing here calls a model. Latent vectors ``z`` are float32, shaped
-``(latent_dim,)`` or ``(N, latent_dim)``, drawn from N(0, I) as in every generator of
-the package.
+Pure NumPy: nothing here calls a model (running the generator is :mod:`gan_lib.generation`).
+Latent vectors ``z`` are float32, shaped ``(latent_dim,)`` or ``(N, latent_dim)``, drawn from
+N(0, I) as in every generator of the package.
 
-Introduced in 04_latent_space.
+Drawing z is introduced in 02_mlp_gan; walking the space in 04_latent_space.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def random_latent_vectors(n: int, latent_dim: int, seed: int | None = None) -> np.ndarray:
+    """``(n, latent_dim)`` float32 z ~ N(0, 1); the same seed gives the same vectors.
+
+    Raises:
+        ValueError: n or latent_dim < 1.
+    """
+    if n < 1 or latent_dim < 1:
+        raise ValueError(f"n and latent_dim must be positive, got n={n}, latent_dim={latent_dim}")
+    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
 
 
 def _pair(z0: np.ndarray, z1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

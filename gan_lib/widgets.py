@@ -32,9 +32,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gan_lib.data import to_uint8
-from gan_lib.latent import interpolate, move, principal_directions
+from gan_lib.generation import is_conditional
+from gan_lib.latent import interpolate, move, principal_directions, random_latent_vectors
 from gan_lib.plotting import image_grid
-from gan_lib.sampling import is_conditional, random_latent_vectors
 
 
 def generate_uint8(generator: keras.Model, z: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ from gan_lib.callbacks import TrainingCheckpoint
 from gan_lib.data import make_dataset
 from gan_lib.gan import GAN
 from gan_lib.models import build_models
-from gan_lib.sampling import generate, random_latent_vectors
+from gan_lib.generation import generate
+from gan_lib.latent import random_latent_vectors
 
 
 def make_gan(model="dcgan", seed=0, real_label=0.9):
@@ -164,7 +165,7 @@ def _three_gans():
     from gan_lib.wgan import WGANGP, build_critic
 
     x = real_batch(32)
-    adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
+    adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)
     gan = make_gan("mlp")
     cgan = ConditionalGAN(build_conditional_generator(latent_dim=8), build_conditional_discriminator(), seed=0)
     cgan.compile(adam(), adam())

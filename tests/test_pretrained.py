@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from gan_lib import pretrained
-from gan_lib.sampling import generate, random_latent_vectors
+from gan_lib.generation import generate
+from gan_lib.latent import random_latent_vectors
 
 ASSETS = importlib.resources.files("gan_lib") / "assets"
 

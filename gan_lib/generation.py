@@ -1,4 +1,4 @@
-"""Drawing latent vectors and generating images from them.
+"""Running a generator: images from latent vectors (drawn with :func:`gan_lib.latent.random_latent_vectors`).
 
 Introduced in 02_mlp_gan.
 """
@@ -7,17 +7,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-
-
-def random_latent_vectors(n: int, latent_dim: int, seed: int | None = None) -> np.ndarray:
-    """``(n, latent_dim)`` float32 z ~ N(0, 1); the same seed gives the same vectors.
-
-    Raises:
-        ValueError: n or latent_dim < 1.
-    """
-    if n < 1 or latent_dim < 1:
-        raise ValueError(f"n and latent_dim must be positive, got n={n}, latent_dim={latent_dim}")
-    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
 
 
 def is_conditional(generator: keras.Model) -> bool:
