@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
 # The Colab-versions check: gan-lib's widget tests, the pretrained-generator test and lesson 04 (fast mode,
-# under nbval) in a second environment pinned to the versions Colab ships (ci/colab-constraints.txt:
-# TensorFlow, Keras, NumPy, ipywidgets 7.7.1, IPython 7.34).
+# under nbval) in a second environment on Colab's Python (3.12) pinned to the versions Colab ships
+# (ci/colab-constraints.txt: TensorFlow, Keras, NumPy, ipywidgets 7.7.1, IPython 7.34).
 #
-#   ci/colab_check.sh            # creates .venv-colab the first time, reuses it after
+#   ci/colab_check.sh                # creates the venv the first time, reuses it after
 #   COLAB_FRESH=1 ci/colab_check.sh  # rebuilds it from scratch
 #
-# The venv is rebuilt whenever ci/colab-constraints.txt changes (a copy is kept inside the venv).
+# The venv lives outside the checkout, in a cache folder shared by every clone (about 2.4 GB):
+# $GAN_LIB_COLAB_VENV, else ${XDG_CACHE_HOME:-~/.cache}/gan-lib/venv-colab-py<version>.
+# It is rebuilt whenever ci/colab-constraints.txt changes (a copy is kept inside the venv).
+# Python: Colab's 3.12 ($COLAB_PYTHON, else `python3.12`, e.g. through pyenv); where none is found the
+# script says so in one line and falls back to the default python3.
 # The notebook runs in its own Jupyter kernel, "gan-lib-colab", installed INTO the venv
 # (`ipykernel install --prefix`), so it executes with the venv's Python and packages, not the main
 # environment's; the script prints that kernel's ipywidgets version before running the notebook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=.venv-colab
+COLAB_PY_VERSION=3.12
+if [ -n "${COLAB_PYTHON:-}" ]; then
+  BASE_PY="$COLAB_PYTHON"
+elif command -v "python$COLAB_PY_VERSION" >/dev/null 2>&1 && "python$COLAB_PY_VERSION" -V >/dev/null 2>&1; then
+  BASE_PY="python$COLAB_PY_VERSION"
+elif command -v pyenv >/dev/null 2>&1 && V=$(pyenv versions --bare | grep "^$COLAB_PY_VERSION\." | tail -1) && [ -n "$V" ]; then
+  BASE_PY="$(pyenv root)/versions/$V/bin/python"
+else
+  BASE_PY="${PYTHON:-python3}"
+  echo "colab_check: WARNING: no Python $COLAB_PY_VERSION found (Colab's version); using $($BASE_PY -V 2>&1) instead"
+fi
+BASE_VERSION=$("$BASE_PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+VENV="${GAN_LIB_COLAB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/gan-lib/venv-colab-py$BASE_VERSION}"
 PY="$VENV/bin/python"
 KERNEL=gan-lib-colab
 START=$(date +%s)
@@ -21,7 +37,9 @@ START=$(date +%s)
 if [ -d ../shared/data/mnist ] && [ -z "${GAN_LIB_DATA_DIR:-}" ]; then
   export GAN_LIB_DATA_DIR="$(cd ../shared/data && pwd)"  # the offline data folder (mnist/ inside), as in .ci/run
 fi
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# Level 3: TensorFlow 2.19's C++ start-up errors ("computation placer already registered", cuInit)
+# would otherwise fill the log, in the kernel too (it inherits this environment).
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
 export PYDEVD_DISABLE_FILE_VALIDATION=1  # quiets ipykernel 6's debugger warning about frozen modules
 # tests/test_widgets.py fails unless it runs under exactly this ipywidgets version:
 export GAN_LIB_EXPECT_IPYWIDGETS="$(sed -n 's/^ipywidgets==//p' ci/colab-constraints.txt)"
@@ -29,7 +47,8 @@ export GAN_LIB_EXPECT_IPYWIDGETS="$(sed -n 's/^ipywidgets==//p' ci/colab-constra
 if [ -n "${COLAB_FRESH:-}" ] || [ ! -x "$PY" ] || ! cmp -s ci/colab-constraints.txt "$VENV/colab-constraints.txt"; then
   echo "colab_check: building $VENV from ci/colab-constraints.txt"
   rm -rf "$VENV"
-  "${PYTHON:-python3}" -m venv "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  "$BASE_PY" -m venv "$VENV"
   "$PY" -m pip install -q -c ci/colab-constraints.txt -e . pytest nbval ipykernel
   "$PY" -m ipykernel install --prefix "$VENV" --name "$KERNEL" --display-name "Python 3 (Colab versions)" >/dev/null
   cp ci/colab-constraints.txt "$VENV/colab-constraints.txt"
@@ -45,7 +64,7 @@ from jupyter_client.manager import start_new_kernel
 
 km, kc = start_new_kernel(kernel_name=sys.argv[1])
 try:
-    code = ("import sys, ipywidgets, IPython, numpy, keras; print(f'kernel {sys.executable}: ipywidgets '"
+    code = ("import sys, ipywidgets, IPython, numpy, keras; print(f'kernel {sys.executable}: Python {sys.version.split()[0]}, ipywidgets '"
             "f'{ipywidgets.__version__}, IPython {IPython.__version__}, NumPy {numpy.__version__}, Keras {keras.__version__}'); "
             "import os; assert ipywidgets.__version__ == os.environ['GAN_LIB_EXPECT_IPYWIDGETS'], 'wrong ipywidgets in the kernel'")
     reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: print(msg["content"].get("text", ""), end=""))
