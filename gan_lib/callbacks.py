@@ -68,12 +68,13 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if _due(self, epoch, self.every):
-            if is_conditional(self.model.generator):
+            generator = self.model.sample_generator  # the EMA average when the GAN keeps one
+            if is_conditional(generator):
                 z = np.tile(self.z[: self.rows], (self.rows, 1))  # column c: the same z in every row
                 labels = np.repeat(np.arange(self.rows) % 10, self.rows)  # row r: digit r mod 10
-                images = generate(self.model.generator, z, labels=labels)
+                images = generate(generator, z, labels=labels)
             else:
-                images = generate(self.model.generator, self.z)
+                images = generate(generator, self.z)
             save_image_grid(images, self.out_dir / f"generated_plot_e{epoch + 1:03d}.png", nrows=self.rows,
                             caption=f"epoch {epoch + 1}")
 
@@ -96,7 +97,7 @@ class GeneratorCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if _due(self, epoch, self.every):
             with atomic_path(self.out_dir / f"generator_model_{epoch + 1:03d}.keras") as tmp:
-                self.model.generator.save(tmp)
+                self.model.sample_generator.save(tmp)  # the EMA average when the GAN keeps one
 
 
 class TrainingCheckpoint(keras.callbacks.Callback):
@@ -131,6 +132,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False)  # steps done in the epoch in progress
         self.checkpoint = tf.train.Checkpoint(
             generator=gan.generator,
+            **({"ema_generator": gan.ema_generator} if getattr(gan, "ema_generator", None) is not None else {}),
             discriminator=gan.discriminator,
             d_optimizer=gan.d_optimizer,
             g_optimizer=gan.g_optimizer,
@@ -388,7 +390,7 @@ class MetricsCallback(keras.callbacks.Callback):
         self.classifier = self.classifier or load_classifier()
         if self._real_embedding is None:
             self._real_embedding = embed(self.real, self.classifier)
-        self.z = random_latent_vectors(self.n, self.model.generator.input_shape[-1], self.seed)
+        self.z = random_latent_vectors(self.n, self.model.sample_generator.input_shape[-1], self.seed)
         if self.log_dir is not None and self._writer is None:
             import tensorflow as tf
 
@@ -396,7 +398,7 @@ class MetricsCallback(keras.callbacks.Callback):
 
     def measure(self) -> dict:
         """The metrics of the current generator: ``{"fid", "classifier_score", "classes_5pct", "kl_to_uniform"}``."""
-        fake = embed(generate(self.model.generator, self.z), self.classifier)
+        fake = embed(generate(self.model.sample_generator, self.z), self.classifier)
         coverage = class_coverage(fake)
         return {
             "fid": frechet_distance(self._real_embedding, fake),

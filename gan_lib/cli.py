@@ -42,6 +42,28 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _two_ints(text: str) -> tuple[int, int]:
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not two integers like 64,32") from None
+    if len(values) != 2 or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"give two positive channel counts like 64,32, got {text!r}")
+    return values
+
+
+def _tricks(args: argparse.Namespace) -> dict:
+    """The trick flags the user gave, as TrainConfig fields (the rest keep TrainConfig's defaults)."""
+    given = {
+        "g_learning_rate": args.g_lr, "d_learning_rate": args.d_lr, "spectral_norm": args.spectral_norm,
+        "loss": args.loss, "g_filters": args.g_filters, "d_filters": args.d_filters,
+        "ema": None if args.ema == 0 else args.ema,
+        "diffaugment": None if args.diffaugment in ("none", "") else args.diffaugment,
+    }
+    off_by_zero = {"ema": args.ema == 0, "diffaugment": args.diffaugment in ("none", "")}
+    return {key: value for key, value in given.items() if value is not None or off_by_zero.get(key)}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m gan_lib", description="Train and sample GANs on MNIST.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -64,6 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--save-every", type=_positive_int, default=10, metavar="N",
                        help="epochs between sample grids and generator snapshots (default 10)")
     train.add_argument("--max-images", type=_positive_int, help="train on a random subset of N images (seeded by --seed)")
+    tricks = train.add_argument_group("tricks (lesson 08; README, 'Tricks, measured'; defaults: TrainConfig)")
+    tricks.add_argument("--g-lr", type=_positive_float, metavar="RATE",
+                        help="the generator's Adam learning rate (TTUR, Heusel et al. 2017)")
+    tricks.add_argument("--d-lr", type=_positive_float, metavar="RATE", help="the discriminator's Adam learning rate")
+    tricks.add_argument("--ema", type=float, metavar="DECAY",
+                        help="keep an average of G's weights with this decay per step, e.g. 0.999 (Yazici et al. "
+                             "2019); generator.keras and the grids then hold the average; 0 turns it off")
+    tricks.add_argument("--diffaugment", metavar="POLICY",
+                        help="DiffAugment for D's inputs, real and fake (Zhao et al. 2020): translation, cutout or "
+                             "translation,cutout; none turns it off")
+    tricks.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None,
+                        help="spectral normalization in the DCGAN discriminator (Miyato et al. 2018)")
+    tricks.add_argument("--loss", choices=["bce", "hinge"],
+                        help="bce: cross-entropy, non-saturating G (default); hinge: Lim & Ye 2017")
+    tricks.add_argument("--g-filters", type=_two_ints, metavar="A,B", help="DCGAN generator widths, e.g. 64,32")
+    tricks.add_argument("--d-filters", type=_two_ints, metavar="A,B", help="DCGAN discriminator widths, e.g. 64,128")
     train.add_argument("--tensorboard", action="store_true", help="also log to RUN_DIR/logs for TensorBoard")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     train.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
@@ -104,6 +142,7 @@ def _train(args: argparse.Namespace) -> None:
     config = TrainConfig(
         model=args.model, epochs=epochs, batch_size=args.batch_size, latent_dim=args.latent_dim,
         dataset=args.dataset, seed=args.seed, save_every=args.save_every, max_images=args.max_images,
+        **_tricks(args),
     )
     extra = [keras.callbacks.TensorBoard(str(args.out / "logs"))] if args.tensorboard else []
     result = train(args.out, config, time_limit=args.time_limit and args.time_limit * 60,

@@ -99,4 +99,5 @@ class ConditionalGAN(GAN):
         real_images, labels = data
         d_logs = self.train_discriminator(real_images, tf.cast(labels, tf.int32))
         g_loss = self.train_generator(tf.shape(real_images)[0])
+        self.update_ema()
         return self.update_trackers(d_logs, g_loss)

@@ -26,7 +26,14 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from gan_lib.losses import discriminator_loss, generator_loss
+from gan_lib.ema import average_copy, ema_decay_at, update_average
+from gan_lib.losses import (
+    LOSS_NAMES,
+    discriminator_loss,
+    generator_loss,
+    hinge_discriminator_loss,
+    hinge_generator_loss,
+)
 
 
 class GAN(keras.Model):
@@ -38,6 +45,16 @@ class GAN(keras.Model):
         latent_dim: length of z; defaults to the generator's input size.
         seed: seed of the noise drawn inside ``train_step`` (None: unseeded, but
             ``keras.utils.set_random_seed`` still makes the run repeatable).
+        ema_decay: keep an exponential moving average of the generator's weights with this
+            decay per step (e.g. 0.999; :mod:`gan_lib.ema`, Yazıcı et al. 2019) in
+            ``ema_generator``; None (the default) keeps none.
+        augment: a differentiable augmentation applied to every image the discriminator
+            sees, real and fake, in both steps (e.g. :class:`gan_lib.diffaugment.DiffAugment`,
+            Zhao et al. 2020); None for none.
+
+    ``sample_generator`` is the generator to draw images from: the EMA copy when there is
+    one, else ``generator``. The run folder's ``generator.keras``, the sample grids and the
+    metrics use it.
 
     ``fit(dataset)`` expects batches of real images ``(B, 28, 28, 1)`` float32 in
     [-1, 1] (``gan_lib.data.make_dataset``) and logs ``d_loss``, ``g_loss``,
@@ -51,11 +68,19 @@ class GAN(keras.Model):
         discriminator: keras.Model,
         latent_dim: int | None = None,
         seed: int | None = None,
+        ema_decay: float | None = None,
+        augment: keras.layers.Layer | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be between 0 and 1 (e.g. 0.999), got {ema_decay}")
         self.generator = generator
         self.discriminator = discriminator
+        self.ema_decay = ema_decay
+        self.ema_generator = average_copy(generator) if ema_decay is not None else None
+        self.augment = augment
+        self.loss_name = "bce"  # compile(loss=...) may change it
         self.latent_dim = int(latent_dim or generator.input_shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -69,22 +94,28 @@ class GAN(keras.Model):
         d_optimizer: keras.optimizers.Optimizer,
         g_optimizer: keras.optimizers.Optimizer,
         real_label: float = 0.9,
+        loss: str = "bce",
         **kwargs,
     ) -> None:
-        """Set the two optimizers and the real label.
+        """Set the two optimizers, the real label and the loss.
 
         Args:
             d_optimizer: updates the discriminator only.
             g_optimizer: updates the generator only.
             real_label: target for real images in d_loss; 0.9 is one-sided label
-                smoothing (Salimans et al. 2016), 1.0 turns it off.
+                smoothing (Salimans et al. 2016), 1.0 turns it off. Used by the ``"bce"`` loss only.
+            loss: ``"bce"`` (binary cross-entropy for D, non-saturating for G; Goodfellow et al.
+                2014) or ``"hinge"`` (Lim & Ye 2017, as in SN-GAN); see :mod:`gan_lib.losses`.
             **kwargs: passed to ``keras.Model.compile`` (e.g. ``steps_per_execution``).
 
         Raises:
-            ValueError: real_label outside (0.5, 1].
+            ValueError: real_label outside (0.5, 1], or an unknown loss.
         """
         if not 0.5 < real_label <= 1.0:
             raise ValueError(f"real_label must be in (0.5, 1], got {real_label}")
+        if loss not in LOSS_NAMES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_NAMES)}")
+        self.loss_name = loss
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
@@ -93,6 +124,28 @@ class GAN(keras.Model):
         # inside the traced replica function (which fails under MirroredStrategy).
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def sample_generator(self) -> keras.Model:
+        """The generator to draw images from: the EMA average when ``ema_decay`` is set, else ``generator``."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    def _d_input(self, images: tf.Tensor) -> tf.Tensor:
+        """What the discriminator sees of ``images``: augmented when ``augment`` is set."""
+        return self.augment(images) if self.augment is not None else images
+
+    def _d_loss(self, real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
+        if self.loss_name == "hinge":
+            return hinge_discriminator_loss(real_logits, fake_logits)
+        return discriminator_loss(real_logits, fake_logits, self.real_label)
+
+    def _g_loss(self, fake_logits: tf.Tensor) -> tf.Tensor:
+        return hinge_generator_loss(fake_logits) if self.loss_name == "hinge" else generator_loss(fake_logits)
+
+    def update_ema(self) -> None:
+        """One EMA step of ``ema_generator`` toward ``generator`` (warmed-up decay, :mod:`gan_lib.ema`); no-op without EMA."""
+        if self.ema_generator is not None:
+            update_average(self.ema_generator, self.generator, ema_decay_at(self.g_optimizer.iterations, self.ema_decay))
 
     def fit(self, *args, shuffle: bool = False, **kwargs) -> keras.callbacks.History:
         """``keras.Model.fit`` with ``shuffle=False`` by default.
@@ -133,9 +186,9 @@ class GAN(keras.Model):
         """
         fake_images = self.generator(self._condition(self._noise(tf.shape(real_images)[0]), labels), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(self._condition(real_images, labels), training=True)
-            fake_logits = self.discriminator(self._condition(fake_images, labels), training=True)
-            per_example = discriminator_loss(real_logits, fake_logits, self.real_label)  # (B,)
+            real_logits = self.discriminator(self._condition(self._d_input(real_images), labels), training=True)
+            fake_logits = self.discriminator(self._condition(self._d_input(fake_images), labels), training=True)
+            per_example = self._d_loss(real_logits, fake_logits)  # (B,)
             # Average over the *global* batch, so gradients summed across replicas are right.
             scaled_loss = tf.nn.compute_average_loss(per_example)
         variables = self.discriminator.trainable_variables
@@ -155,8 +208,8 @@ class GAN(keras.Model):
         labels = self._sample_labels(batch_size)
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._condition(self._noise(batch_size), labels), training=True)
-            fake_logits = self.discriminator(self._condition(fake_images, labels), training=True)
-            per_example = generator_loss(fake_logits)  # (B,)
+            fake_logits = self.discriminator(self._condition(self._d_input(fake_images), labels), training=True)
+            per_example = self._g_loss(fake_logits)  # (B,)
             scaled_loss = tf.nn.compute_average_loss(per_example)
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
@@ -165,6 +218,7 @@ class GAN(keras.Model):
     def train_step(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
         d_logs = self.train_discriminator(real_images)
         g_loss = self.train_generator(tf.shape(real_images)[0])
+        self.update_ema()
         return self.update_trackers(d_logs, g_loss)
 
     def update_trackers(self, d_logs: dict[str, tf.Tensor], g_loss: tf.Tensor) -> dict[str, tf.Tensor]:

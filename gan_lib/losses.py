@@ -51,3 +51,32 @@ def generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
         ``(B,)`` float32, >= 0.
     """
     return _bce(1.0, fake_logits)
+
+
+def hinge_discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
+    """Per-example hinge loss of the discriminator, ``max(0, 1 - D(x)) + max(0, 1 + D(G(z)))`` on logits.
+
+    Lim & Ye 2017 ("Geometric GAN"); the loss of SN-GAN (Miyato et al. 2018) and BigGAN. D stops
+    being pushed on an image once its logit is beyond the margin (above 1 for real, below -1
+    for fake), so it does not grow its logits without bound.
+
+    Args:
+        real_logits, fake_logits: ``(B, 1)`` float32 logits.
+
+    Returns:
+        ``(B,)`` float32, >= 0.
+    """
+    real, fake = tf.reshape(real_logits, [-1]), tf.reshape(fake_logits, [-1])
+    return tf.nn.relu(1.0 - real) + tf.nn.relu(1.0 + fake)
+
+
+def hinge_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """Per-example generator loss paired with the hinge loss: ``-D(G(z))`` on logits (Lim & Ye 2017).
+
+    Returns:
+        ``(B,)`` float32, any sign.
+    """
+    return -tf.reshape(fake_logits, [-1])
+
+
+LOSS_NAMES = ("bce", "hinge")  # GAN.compile(loss=...): cross-entropy (non-saturating G) or hinge

@@ -145,6 +145,7 @@ def build_dcgan_discriminator(
     batch_norm: bool = True,
     dropout: float = 0.0,
     input_channels: int = 1,
+    spectral_norm: bool = False,
 ) -> keras.Model:
     """DCGAN discriminator (Radford et al. 2016), sized for MNIST on a CPU.
 
@@ -164,6 +165,10 @@ def build_dcgan_discriminator(
         dropout: dropout rate after each convolution (0 turns it off).
         input_channels: channels of the input; 2 in the conditional discriminator
             (:mod:`gan_lib.conditional`), where a label map rides along the image.
+        spectral_norm: wrap every convolution and the Dense layer in Keras's
+            ``SpectralNormalization`` (Miyato et al. 2018): each layer's largest singular value
+            is kept near 1 (one power iteration per step), so D is about 1-Lipschitz and its
+            gradients stay bounded. BatchNorm is then left out, as in SN-GAN.
 
     Returns:
         Model mapping ``(B, 28, 28, input_channels)`` float32 in [-1, 1] to ``(B, 1)`` float32
@@ -175,9 +180,14 @@ def build_dcgan_discriminator(
     if len(filters) != 2:
         raise ValueError(f"filters must name two channel counts (14x14 and 7x7 layers), got {filters}")
 
+    batch_norm = batch_norm and not spectral_norm
+
+    def sn(layer: layers.Layer) -> layers.Layer:
+        return layers.SpectralNormalization(layer) if spectral_norm else layer
+
     def block(n_filters: int, norm: bool) -> list[layers.Layer]:
         return [
-            layers.Conv2D(n_filters, 3, strides=2, padding="same", use_bias=not norm),
+            sn(layers.Conv2D(n_filters, 3, strides=2, padding="same", use_bias=not norm)),
             *([layers.BatchNormalization()] if norm else []),
             layers.LeakyReLU(negative_slope=0.2),
             *([layers.Dropout(dropout)] if dropout else []),
@@ -189,20 +199,31 @@ def build_dcgan_discriminator(
             *block(filters[0], norm=False),  # (B, 14, 14, filters[0])
             *block(filters[1], norm=batch_norm),  # (B, 7, 7, filters[1])
             layers.Flatten(),  # (B, 7, 7, filters[1]) -> (B, 49 * filters[1])
-            layers.Dense(1),
+            sn(layers.Dense(1)),
         ],
         name="dcgan_discriminator",
     )
 
 
-def build_models(model: str, latent_dim: int = 100) -> tuple[keras.Model, keras.Model]:
+def build_models(model: str, latent_dim: int = 100, g_filters: Sequence[int] | None = None,
+                 d_filters: Sequence[int] | None = None, spectral_norm: bool = False) -> tuple[keras.Model, keras.Model]:
     """``(generator, discriminator)`` for ``model`` in ``{"mlp", "dcgan"}``.
 
+    Args:
+        g_filters, d_filters: DCGAN widths (see :func:`build_dcgan_generator` and
+            :func:`build_dcgan_discriminator`); None keeps the defaults.
+        spectral_norm: DCGAN only: spectral normalization in the discriminator.
+
     Raises:
-        ValueError: unknown model name.
+        ValueError: unknown model name, or widths / spectral norm asked of the MLP.
     """
     if model == "mlp":
+        if g_filters or d_filters or spectral_norm:
+            raise ValueError("filters and spectral normalization apply to --model dcgan only")
         return build_mlp_generator(latent_dim), build_mlp_discriminator()
     if model == "dcgan":
-        return build_dcgan_generator(latent_dim), build_dcgan_discriminator()
+        generator = build_dcgan_generator(latent_dim, **({"filters": tuple(g_filters)} if g_filters else {}))
+        discriminator = build_dcgan_discriminator(**({"filters": tuple(d_filters)} if d_filters else {}),
+                                                  spectral_norm=spectral_norm)
+        return generator, discriminator
     raise ValueError(f"unknown model {model!r}; choose 'mlp' or 'dcgan'")

@@ -59,8 +59,10 @@ from gan_lib.callbacks import (
     TrainingCheckpoint,
 )
 from gan_lib.data import describe_source, load_dataset, training_stream
+from gan_lib.diffaugment import DiffAugment, parse_policy
 from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
+from gan_lib.losses import LOSS_NAMES
 from gan_lib.models import build_dcgan_generator, build_models
 from gan_lib.plotting import read_history_csv, save_loss_plot
 from gan_lib.runinfo import hardware_summary
@@ -92,6 +94,23 @@ class TrainConfig:
     steps_per_execution: int = 10  # train steps per call into TensorFlow: +23% images/s for the MLP (benchmarks/)
     max_images: int | None = None  # train on a random (seeded) subset of N images (tests, quick demos)
     n_critic: int = 5  # wgan-gp only: critic updates per generator update (Gulrajani et al. 2017)
+    # The tricks of lesson 08, measured by benchmarks/ablation.py (README, "Tricks, measured"):
+    g_learning_rate: float | None = None  # TTUR (Heusel et al. 2017): G's own rate; None: learning_rate
+    d_learning_rate: float | None = None  # TTUR: D's own rate; None: learning_rate
+    ema: float | None = None  # decay of the generator's weight average (Yazıcı et al. 2019), e.g. 0.999
+    diffaugment: str | None = None  # DiffAugment policy (Zhao et al. 2020), e.g. "translation,cutout"
+    spectral_norm: bool = False  # dcgan: spectral normalization in D (Miyato et al. 2018)
+    loss: str = "bce"  # "bce" (non-saturating) or "hinge" (Lim & Ye 2017)
+    g_filters: tuple[int, int] | None = None  # dcgan widths; None: the builders' defaults
+    d_filters: tuple[int, int] | None = None
+
+    @property
+    def g_lr(self) -> float:
+        return self.g_learning_rate or self.learning_rate
+
+    @property
+    def d_lr(self) -> float:
+        return self.d_learning_rate or self.learning_rate
 
     def validate(self) -> None:
         """Raises ValueError naming the first bad setting."""
@@ -109,8 +128,21 @@ class TrainConfig:
         if self.model == "cgan" and self.dataset == "folder":
             raise ValueError("the conditional GAN needs class labels, and a folder of images has none; "
                              "use --dataset mnist or fashion_mnist, or another --model")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning rate must be positive, got {self.learning_rate}")
+        for name in ("learning_rate", "g_learning_rate", "d_learning_rate"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ValueError(f"{name.replace('_learning_rate', '-lr').replace('_', '-')} must be positive, got {value}")
+        if self.ema is not None and not 0.0 < self.ema < 1.0:
+            raise ValueError(f"ema must be a decay between 0 and 1 (e.g. 0.999), got {self.ema}")
+        if self.diffaugment is not None:
+            parse_policy(self.diffaugment)
+        if self.loss not in LOSS_NAMES:
+            raise ValueError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSS_NAMES)}")
+        if self.model == "wgan-gp" and (self.diffaugment or self.spectral_norm or self.loss != "bce"):
+            raise ValueError("WGAN-GP has its own loss and critic: --diffaugment, --spectral-norm and --loss "
+                             "apply to the other models")
+        if self.model != "dcgan" and (self.g_filters or self.d_filters or self.spectral_norm):
+            raise ValueError("--g-filters, --d-filters and --spectral-norm apply to --model dcgan only")
 
 
 def _check_run_dir(out_dir: Path, config: TrainConfig, resume: bool) -> None:
@@ -124,8 +156,11 @@ def _check_run_dir(out_dir: Path, config: TrainConfig, resume: bool) -> None:
     if not config_path.exists():
         raise FileNotFoundError(f"nothing to resume: {config_path} does not exist (train without --resume first)")
     saved = json.loads(config_path.read_text())
-    for key in ("model", "latent_dim", "dataset"):
-        if saved.get(key) != getattr(config, key):
+    defaults = json.loads(json.dumps(dataclasses.asdict(TrainConfig())))  # for runs saved before a setting existed
+    # the settings that change what the checkpoint holds or what generator.keras is
+    for key in ("model", "latent_dim", "dataset", "ema", "diffaugment", "spectral_norm", "loss", "g_filters",
+                "d_filters"):
+        if saved.get(key, defaults[key]) != json.loads(json.dumps(getattr(config, key))):
             raise ValueError(
                 f"--resume: {key} is {getattr(config, key)!r} but the run in {out_dir} used {saved.get(key)!r}; "
                 f"pass --{key.replace('_', '-')} {saved.get(key)}"
@@ -176,28 +211,32 @@ def _training_data(config: TrainConfig, data_dir: str | os.PathLike | None) -> t
 
 def _build_gan(config: TrainConfig, steps_per_execution: int) -> GAN:
     """The model named by ``config.model``, compiled with its optimizers."""
+    augment = DiffAugment(config.diffaugment, seed=config.seed) if config.diffaugment else None
     if config.model == "cgan":
         from gan_lib.conditional import ConditionalGAN, build_conditional_discriminator, build_conditional_generator
 
         gan = ConditionalGAN(build_conditional_generator(config.latent_dim), build_conditional_discriminator(),
-                             seed=config.seed)
+                             seed=config.seed, ema_decay=config.ema, augment=augment)
     elif config.model == "wgan-gp":
         from gan_lib.wgan import WGANGP, build_critic
 
         gan = WGANGP(build_dcgan_generator(config.latent_dim), build_critic(), n_critic=config.n_critic,
-                     seed=config.seed)
+                     seed=config.seed, ema_decay=config.ema)
         gan.compile(  # beta_2 = 0.9: Gulrajani et al. 2017
-            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=0.9),
-            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=0.9),
+            d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta_1, beta_2=0.9),
+            g_optimizer=keras.optimizers.Adam(config.g_lr, beta_1=config.beta_1, beta_2=0.9),
             steps_per_execution=steps_per_execution,
         )
         return gan
     else:
-        gan = GAN(*build_models(config.model, config.latent_dim), seed=config.seed)
+        networks = build_models(config.model, config.latent_dim, g_filters=config.g_filters,
+                                d_filters=config.d_filters, spectral_norm=config.spectral_norm)
+        gan = GAN(*networks, seed=config.seed, ema_decay=config.ema, augment=augment)
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(config.g_lr, beta_1=config.beta_1),
         real_label=config.real_label,
+        loss=config.loss,
         steps_per_execution=steps_per_execution,
     )
     return gan
@@ -271,7 +310,7 @@ def train(
     steps_per_epoch = math.ceil(batches / steps_per_execution) * steps_per_execution
 
     gan = _build_gan(config, steps_per_execution)
-    generator = gan.generator
+    generator = gan.sample_generator  # what generator.keras holds: the EMA average when there is one
     checkpoint = TrainingCheckpoint(gan, out_dir / "checkpoints", steps_per_epoch=steps_per_epoch)
     initial_epoch = checkpoint.restore() if resume else 0
     part_done = int(checkpoint.step.numpy())  # steps of epoch initial_epoch done before a Ctrl-C

@@ -150,4 +150,5 @@ class WGANGP(GAN):
             self.gp_tracker.update_state(logs["gradient_penalty"])
             self.w_distance_tracker.update_state(logs["wasserstein_distance"])
         self.g_loss_tracker.update_state(self.train_generator(batch_size))
+        self.update_ema()
         return {m.name: m.result() for m in self.metrics}
