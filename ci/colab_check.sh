@@ -42,7 +42,7 @@ fi
 # inherit this environment); those printed before TensorFlow's logging starts ignore it, so `quiet` also
 # drops them from the stderr of the commands below. Python errors and test output pass through.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
-TF_NOISE='^[IWE][0-9]{4} [0-9:. ]+[0-9]+ [a-z_]+\.cc:[0-9]+\] |^WARNING: All log messages before absl::InitializeLog'
+TF_NOISE='^[IWEF][0-9]{4} .*\.cc:[0-9]+\] |^[0-9-]{10} [0-9:.]+: [IWEF] .*\.cc:[0-9]+\] |^WARNING: All log messages before absl::InitializeLog|^To enable the following instructions: AVX'
 quiet() { "$@" 2> >(grep -v -E "$TF_NOISE" >&2); }
 export PYDEVD_DISABLE_FILE_VALIDATION=1  # quiets ipykernel 6's debugger warning about frozen modules
 # tests/test_widgets.py fails unless it runs under exactly this ipywidgets version:
@@ -71,7 +71,14 @@ try:
     code = ("import sys, ipywidgets, IPython, numpy, keras; print(f'kernel {sys.executable}: Python {sys.version.split()[0]}, ipywidgets '"
             "f'{ipywidgets.__version__}, IPython {IPython.__version__}, NumPy {numpy.__version__}, Keras {keras.__version__}'); "
             "import os; assert ipywidgets.__version__ == os.environ['GAN_LIB_EXPECT_IPYWIDGETS'], 'wrong ipywidgets in the kernel'")
-    reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: print(msg["content"].get("text", ""), end=""))
+    def show(msg):  # the kernel's stdout and any error; its stderr is TensorFlow's start-up chatter
+        content = msg["content"]
+        if msg["msg_type"] == "stream" and content.get("name") == "stdout":
+            print(content["text"], end="")
+        elif msg["msg_type"] == "error":
+            print(f"{content['ename']}: {content['evalue']}")
+
+    reply = kc.execute_interactive(code, timeout=120, output_hook=show)
     if reply["content"]["status"] != "ok":
         sys.exit("colab_check: the notebook kernel failed the version check (see above)")
 finally:

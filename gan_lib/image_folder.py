@@ -60,6 +60,8 @@ def load_image_folder(folder: str | os.PathLike, image_size: int = 28) -> np.nda
             tf.io.decode_image(tf.io.read_file(str(path)), expand_animations=False)
         except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError) as err:
             reason = err.message.split("}}")[-1].split("[Op:")[0].strip()  # drop TF's op decorations
+            # its first sentence: the rest (the formats TensorFlow can read) differs between versions
+            reason = reason.split(". ")[0].rstrip(".")
             raise ValueError(f"{path} is not a readable image ({reason}); delete or replace it") from None
     dataset = keras.utils.image_dataset_from_directory(
         folder, labels=None, color_mode="grayscale", image_size=(image_size, image_size),
