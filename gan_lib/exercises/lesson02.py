@@ -35,7 +35,12 @@ def check_lowest_d_loss(answer: float, real_label: float = 0.9) -> str:
     return f"right: BCE({t}, {t}) + BCE(0, 0) = {lowest:.4f}"
 
 
-def _mean_pairwise_distance(images: np.ndarray) -> float:
+def mean_pairwise_distance(images: np.ndarray) -> float:
+    """Lesson 02's diversity number: mean absolute pixel difference over all pairs, pixels in [0, 1].
+
+    Args:
+        images: ``(N, 28, 28, 1)`` or ``(N, 28, 28)`` float in [-1, 1], N >= 2.
+    """
     flat = (np.asarray(images, np.float32).reshape(len(images), -1) + 1) / 2  # pixels in [0, 1]
     distances = np.abs(flat[:, None, :] - flat[None, :, :]).mean(axis=-1)
     return float(distances[np.triu_indices(len(flat), k=1)].mean())
@@ -59,7 +64,7 @@ def check_2d_latent_generator(generator: keras.Model) -> str:
     images = gan_lib.generate(generator, zs)  # (225, 28, 28, 1) in [-1, 1]
     mean = float(images.mean())
     assert mean < -0.2, f"mean pixel {mean:.2f}: grey, not black backgrounds as in MNIST (about -0.74); train the generator first"
-    diversity = _mean_pairwise_distance(images)
+    diversity = mean_pairwise_distance(images)
     assert diversity > 0.04, f"the 225 grid images differ by only {diversity:.3f} on average: the generator collapsed"
     return f"trained 2-D generator: mean pixel {mean:.2f}, grid images differ by {diversity:.3f} on average"
 

@@ -10,6 +10,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from gan_lib.exercises.lesson02 import mean_pairwise_distance
+
 IMAGE_SHAPE = (28, 28, 1)
 
 
@@ -85,13 +87,6 @@ def check_conv_transpose_params(answer: int, generator: keras.Model) -> str:
     return f"right: {kernel[0]} x {kernel[1]} x {kernel[3]} x {kernel[2]} = {weights:,} weights, {bias} biases"
 
 
-def _mean_pairwise_distance(images: np.ndarray, n: int = 200) -> float:
-    """Mean absolute pixel difference between pairs of the first n images, pixels in [0, 1]."""
-    flat = (images[:n].reshape(min(n, len(images)), -1) + 1) / 2
-    distances = np.abs(flat[:, None, :] - flat[None, :, :]).mean(axis=-1)
-    return float(distances[np.triu_indices(len(flat), k=1)].mean())
-
-
 def _nearest_is_first(samples: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """(N,) bool: is each sample's nearest image (Euclidean, pixels flattened) one of ``first``?"""
     refs = np.concatenate([first, second]).reshape(len(first) + len(second), -1)
@@ -136,7 +131,7 @@ def check_fashion_samples(samples: np.ndarray, x_fashion: np.ndarray, x_mnist: n
     assert clothes_share >= 0.8, (
         f"only {clothes_share:.0%} of the samples are nearer to a piece of clothing than to a digit: "
         "was the generator trained on Fashion-MNIST?")
-    diversity, real_diversity = _mean_pairwise_distance(samples), _mean_pairwise_distance(references[0])
+    diversity, real_diversity = mean_pairwise_distance(samples[:200]), mean_pairwise_distance(references[0][:200])
     assert diversity >= 0.5 * real_diversity, (
         f"samples differ by {diversity:.3f} on average, real clothes by {real_diversity:.3f}: the samples are nearly alike (a collapsed or untrained generator)")
     return (f"clothes-like samples: {clothes_share:.0%} nearest to a piece of clothing, "
