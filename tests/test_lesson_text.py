@@ -7,7 +7,7 @@ same numbers, and both must mark a Colab time that was not measured as an estima
 
 The header line has the form (the parts in brackets are free text)::
 
-    Runtime: about 6.1 CPU minutes (full mode, 2-core CPU[; note]); about 2 minutes on a Colab GPU (est.)[...]; ...
+    Runtime: about 6.1 CPU minutes (full mode, 2-core CPU[; note]); about 2 minutes on a Colab GPU (est.[; note])[...]; ...
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))  # 00_... included, should one appear
 
 CPU_IN_HEADER = re.compile(r"about (?P<cpu>\d+(?:\.\d+)?) CPU minutes? \(full mode, 2-core CPU[^)]*\)")
-COLAB_IN_HEADER = re.compile(r"about (?P<colab>\d+(?:\.\d+)?) minutes? on a Colab GPU(?P<est> \(est\.\))?")
+COLAB_IN_HEADER = re.compile(r"about (?P<colab>\d+(?:\.\d+)?) minutes? on a Colab GPU(?P<est> \(est\.[);])?")  # "(est.)" or "(est.; note)"
 COLAB_IN_README = re.compile(r"~?(?P<colab>\d+(?:\.\d+)?)(?P<est> \(est\.\))?")
 CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC"}
 README_ROW = re.compile(r"^\|\s*(?P<number>\d\d)\s*\|\s*\[[^\]]+\]\(notebooks/(?P<file>[^)]+\.ipynb)\)\s*\|")
@@ -117,6 +117,9 @@ def test_runtime_checks_catch_a_disagreement():
     assert row == {"cpu": "0.1", "colab": "1", "estimate": True}
     assert len(runtime_mismatches(header, row)) == 2  # 0.3 vs 0.1, and the estimate not marked
     assert runtime_mismatches({**header, "cpu": "0.1", "estimate": True}, row) == []
+    noted = header_runtime(notebook_with(
+        ["Runtime: about 0.1 CPU minutes (full mode, 2-core CPU); about 1 minute on a Colab GPU (est.; a note); x"]))
+    assert runtime_mismatches(noted, row) == []
     with pytest.raises(AssertionError, match="Colab GPU"):
         header_runtime(notebook_with(["Runtime: about 7 CPU minutes (full mode, 2-core CPU); under 1 minute in fast mode"]))
 
