@@ -13,7 +13,8 @@ One round (Goodfellow et al. 2014, Algorithm 1 with k = 1):
 
 Each step differentiates only its own network's variables and applies them with
 its own optimizer, so neither step can move the other network's weights (the trap
-of the Keras 2 "frozen discriminator" recipe under Keras 3; see FIELD_NOTES). Both
+of the Keras 2 "frozen discriminator" recipe under Keras 3, where the trainable set
+is read when a train function is first traced, not at ``compile()``). Both
 networks run in training mode in both steps, as in the TF DCGAN tutorial, so
 BatchNorm layers use batch statistics and update their moving averages; those
 averages are used only for inference and are not trained.

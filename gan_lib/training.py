@@ -83,7 +83,7 @@ class TrainConfig:
 
     model: str = "dcgan"  # "mlp", "dcgan", "cgan" (conditional, lesson 06) or "wgan-gp" (lesson 07)
     epochs: int | None = 20  # None: until the time limit
-    batch_size: int = 64  # small batches: more updates per CPU second (FIELD_NOTES)
+    batch_size: int = 64  # small batches: more updates per CPU second (README, "Choosing the defaults")
     latent_dim: int = 100
     dataset: str = "mnist"  # "mnist", "fashion_mnist", or "folder" (a folder of images: data_dir)
     seed: int = 0
