@@ -5,6 +5,8 @@
 #
 #   ci/colab_check.sh                # creates the venv the first time, reuses it after
 #   COLAB_FRESH=1 ci/colab_check.sh  # rebuilds it from scratch
+#   ci/colab_check.sh --next         # "the next Colab": Python 3.13 with the newest TensorFlow, Keras and
+#                                    # ipywidgets 8 (ci/colab-next-constraints.txt); not part of .ci/run
 #
 # The venv lives outside the checkout, in a cache folder shared by every clone (about 2.4 GB):
 # $GAN_LIB_COLAB_VENV, else ${XDG_CACHE_HOME:-~/.cache}/gan-lib/venv-colab-py<version>.
@@ -18,6 +20,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COLAB_PY_VERSION=3.12
+CONSTRAINTS=ci/colab-constraints.txt
+FLAVOUR=colab
+if [ "${1:-}" = "--next" ]; then
+  COLAB_PY_VERSION=3.13
+  CONSTRAINTS=ci/colab-next-constraints.txt
+  FLAVOUR=colab-next
+elif [ -n "${1:-}" ]; then
+  echo "colab_check: unknown option $1 (the only one is --next)" >&2
+  exit 2
+fi
 if [ -n "${COLAB_PYTHON:-}" ]; then
   BASE_PY="$COLAB_PYTHON"
 elif command -v "python$COLAB_PY_VERSION" >/dev/null 2>&1 && "python$COLAB_PY_VERSION" -V >/dev/null 2>&1; then
@@ -29,9 +41,9 @@ else
   echo "colab_check: WARNING: no Python $COLAB_PY_VERSION found (Colab's version); using $($BASE_PY -V 2>&1) instead"
 fi
 BASE_VERSION=$("$BASE_PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
-VENV="${GAN_LIB_COLAB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/gan-lib/venv-colab-py$BASE_VERSION}"
+VENV="${GAN_LIB_COLAB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/gan-lib/venv-$FLAVOUR-py$BASE_VERSION}"
 PY="$VENV/bin/python"
-KERNEL=gan-lib-colab
+KERNEL=gan-lib-$FLAVOUR
 START=$(date +%s)
 
 if [ -d ../shared/data/mnist ] && [ -z "${GAN_LIB_DATA_DIR:-}" ]; then
@@ -45,17 +57,17 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
 TF_NOISE='^[IWEF][0-9]{4} .*\.cc:[0-9]+\] |^[0-9-]{10} [0-9:.]+: [IWEF] .*\.cc:[0-9]+\] |^WARNING: All log messages before absl::InitializeLog|^To enable the following instructions: AVX'
 quiet() { "$@" 2> >(grep -v -E "$TF_NOISE" >&2); }
 export PYDEVD_DISABLE_FILE_VALIDATION=1  # quiets ipykernel 6's debugger warning about frozen modules
-# tests/test_widgets.py fails unless it runs under exactly this ipywidgets version:
-export GAN_LIB_EXPECT_IPYWIDGETS="$(sed -n 's/^ipywidgets==//p' ci/colab-constraints.txt)"
+# tests/test_widgets.py fails unless it runs under exactly this ipywidgets version (when one is pinned):
+export GAN_LIB_EXPECT_IPYWIDGETS="$(sed -n 's/^ipywidgets==//p' "$CONSTRAINTS")"
 
-if [ -n "${COLAB_FRESH:-}" ] || [ ! -x "$PY" ] || ! cmp -s ci/colab-constraints.txt "$VENV/colab-constraints.txt"; then
-  echo "colab_check: building $VENV from ci/colab-constraints.txt"
+if [ -n "${COLAB_FRESH:-}" ] || [ ! -x "$PY" ] || ! cmp -s "$CONSTRAINTS" "$VENV/colab-constraints.txt"; then
+  echo "colab_check: building $VENV from $CONSTRAINTS"
   rm -rf "$VENV"
   mkdir -p "$(dirname "$VENV")"
   "$BASE_PY" -m venv "$VENV"
-  "$PY" -m pip install -q -c ci/colab-constraints.txt -e . pytest nbval ipykernel
+  "$PY" -m pip install -q -c "$CONSTRAINTS" -e . pytest nbval ipykernel
   "$PY" -m ipykernel install --prefix "$VENV" --name "$KERNEL" --display-name "Python 3 (Colab versions)" >/dev/null
-  cp ci/colab-constraints.txt "$VENV/colab-constraints.txt"
+  cp "$CONSTRAINTS" "$VENV/colab-constraints.txt"
 else
   echo "colab_check: reusing $VENV"
 fi
@@ -70,7 +82,8 @@ km, kc = start_new_kernel(kernel_name=sys.argv[1])
 try:
     code = ("import sys, ipywidgets, IPython, numpy, keras; print(f'kernel {sys.executable}: Python {sys.version.split()[0]}, ipywidgets '"
             "f'{ipywidgets.__version__}, IPython {IPython.__version__}, NumPy {numpy.__version__}, Keras {keras.__version__}'); "
-            "import os; assert ipywidgets.__version__ == os.environ['GAN_LIB_EXPECT_IPYWIDGETS'], 'wrong ipywidgets in the kernel'")
+            "import os; expected = os.environ['GAN_LIB_EXPECT_IPYWIDGETS']; "
+            "assert not expected or ipywidgets.__version__ == expected, 'wrong ipywidgets in the kernel'")
     def show(msg):  # the kernel's stdout and any error; its stderr is TensorFlow's start-up chatter
         content = msg["content"]
         if msg["msg_type"] == "stream" and content.get("name") == "stdout":
