@@ -97,6 +97,7 @@ class DiffAugment(keras.layers.Layer):
         self.policy = parse_policy(policy)
         self.translation, self.cutout = float(translation), float(cutout)
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self.built = True  # no weights to build; an unbuilt layer would make fit() try to build the GAN itself
 
     def call(self, images: tf.Tensor) -> tf.Tensor:
         batch, height, width = tf.shape(images)[0], images.shape[1], images.shape[2]
