@@ -31,6 +31,9 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from gan_lib.gan import GAN
+from gan_lib.losses import saturating_generator_loss
+
 RING_RADIUS = 2.0  # distance of the ring's centres from the origin
 RING_STD = 0.05  # standard deviation of each ring mode, per coordinate
 
@@ -214,3 +217,10 @@ def mode_coverage(points: np.ndarray, centres: np.ndarray, radius: float = 3 * R
     shares = within.mean(axis=0)  # (modes,)
     return ModeCoverage(shares=shares, covered=int((shares >= min_share).sum()),
                         on_modes=float(within.any(axis=1).mean()), min_share=float(min_share))
+
+
+class SaturatingGAN(GAN):
+    """``GAN`` whose generator minimizes the minimax loss ``log(1 - D(G(z)))``, for comparison only."""
+
+    def _g_loss(self, fake_logits: tf.Tensor) -> tf.Tensor:
+        return saturating_generator_loss(fake_logits)

@@ -114,9 +114,8 @@ def test_kde_density_integrates_to_one():
 
 def test_gan_fit_on_toy_data_records_snapshots():
     keras.utils.set_random_seed(0)
-    gan = GAN(toy.build_toy_generator(2, hidden=16), toy.build_toy_discriminator(hidden=16), seed=0)
-    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), real_label=1.0,
-                generator_loss_fn=saturating_generator_loss, steps_per_execution=5)
+    gan = toy.SaturatingGAN(toy.build_toy_generator(2, hidden=16), toy.build_toy_discriminator(hidden=16), seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), real_label=1.0, steps_per_execution=5)
     recorder = snapshots.SnapshotRecorder(np.zeros((10, 2), np.float32), every=10, resolution=9,
                                           loss_fn=saturating_generator_loss)
     history = gan.fit(toy.make_toy_dataset(toy.ring(512), 64), epochs=2, steps_per_epoch=15, verbose=0, callbacks=[recorder])
