@@ -8,6 +8,7 @@ Introduced in 03_dcgan.
 from __future__ import annotations
 
 import importlib.util
+import io
 import math
 import os
 import signal
@@ -429,3 +430,132 @@ class MetricsCallback(keras.callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+class LiveMonitor(keras.callbacks.Callback):
+    """Watch training live: ONE figure in a notebook, redrawn in place during ``fit()``.
+
+    Every ``every_seconds`` of training (or every ``every_batches`` batch reports, if given) it draws a
+    figure with matplotlib and shows it as a PNG: the first time with ``IPython.display.display(...,
+    display_id=True)``, every later time with that handle's ``update()``, so the cell holds one output
+    that changes, never a stream of new figures. A final redraw at the end of training leaves the last
+    state on show. The default figure has two panels: samples for fixed latent vectors (an image grid,
+    or for a 2-D generator D's heat map with the real and generated points) and the loss curves
+    against generator steps.
+
+    Outside a Jupyter kernel (the CLI, plain Python) nothing is drawn, unless ``path`` is given: then
+    the same PNG is written there (atomically) at the same moments, in a notebook or not.
+
+    Cost (``benchmarks/live_monitor.py``, 2-core CPU shared with other jobs, load average 5-9): one redraw
+    took 0.13 s for the MLP digit GAN's figure and 0.44 s for the 2-D figure (60x60 heat map); at the
+    default interval of 10 s that is about 1.3% and 4.4% of training time. The end-to-end timings
+    with and without the monitor (-17% and -3%) were dominated by the load's noise, so the per-redraw
+    figure is the one to trust; rerun the benchmark on an idle machine for a cleaner number.
+
+    Args:
+        every_seconds: seconds of training between redraws.
+        every_batches: if given, redraw every this many batch reports instead (one report per
+            ``steps_per_execution`` steps).
+        path: also (or, outside a notebook, only) write the figure to this PNG file.
+        real: ``(N, 2)`` real points drawn under a 2-D generator's samples (ignored for images).
+        draw: ``draw(fig, model, history)`` to draw your own figure into ``fig`` (a fresh
+            ``matplotlib.figure.Figure``); ``history`` maps ``"step"`` and every logged name to a list.
+        seed: seed of the fixed latent vectors.
+
+    Attributes:
+        history: ``{"step": [...], "d_loss": [...], ...}``, one entry per batch report.
+        redraws: how many figures were drawn so far.
+        seconds_drawing: time spent drawing and encoding, in seconds.
+    """
+
+    def __init__(self, every_seconds: float = 10.0, every_batches: int | None = None,
+                 path: str | os.PathLike | None = None, real: np.ndarray | None = None, draw=None, seed: int = 0):
+        super().__init__()
+        if every_seconds <= 0 or (every_batches is not None and every_batches < 1):
+            raise ValueError(f"need every_seconds > 0 and every_batches >= 1 or None, got {every_seconds}, {every_batches}")
+        self.every_seconds, self.every_batches = every_seconds, every_batches
+        self.path = Path(path) if path is not None else None
+        self.real, self.draw, self.seed = real, draw or self._draw_default, seed
+        self.history: dict[str, list[float]] = {"step": []}
+        self.redraws, self.seconds_drawing = 0, 0.0
+        self._handle = None
+        self._last_time, self._batches_since = 0.0, 0
+
+    @staticmethod
+    def in_notebook() -> bool:
+        """Whether a Jupyter kernel runs this code (IPython's ``get_ipython().kernel`` exists)."""
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        return getattr(get_ipython(), "kernel", None) is not None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._active = self.in_notebook() or self.path is not None
+        self._last_time, self._batches_since = time.monotonic(), 0
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if not self._active:
+            return
+        self.history["step"].append(int(self.model.g_optimizer.iterations.numpy()))
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+        self._batches_since += 1
+        due = (self._batches_since >= self.every_batches if self.every_batches
+               else time.monotonic() - self._last_time >= self.every_seconds)
+        if due:
+            self.redraw()
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self._active and self.history["step"]:
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the figure now and show it (in place) and/or write it to ``path``."""
+        from matplotlib.figure import Figure
+
+        start = time.monotonic()
+        fig = Figure(figsize=(8, 3.5), dpi=72)  # not pyplot: the notebook does not show it again at cell end
+        self.draw(fig, self.model, self.history)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        png = buffer.getvalue()
+        if self.path is not None:
+            with atomic_path(self.path) as tmp:
+                Path(tmp).write_bytes(png)
+        if self.in_notebook():
+            from IPython.display import Image, display
+
+            if self._handle is None:
+                self._handle = display(Image(data=png, format="png"), display_id=True)
+            else:
+                self._handle.update(Image(data=png, format="png"))
+        self.redraws += 1
+        self.seconds_drawing += time.monotonic() - start
+        self._last_time, self._batches_since = time.monotonic(), 0
+
+    def _draw_default(self, fig, model: keras.Model, history: dict[str, list[float]]) -> None:
+        """Left: samples for fixed z (image grid, or the 2-D game); right: losses against steps."""
+        from gan_lib.plotting import image_grid
+
+        sample_ax, loss_ax = fig.subplots(1, 2)
+        generator = model.generator
+        if not hasattr(self, "_z"):
+            self._z = random_latent_vectors(500 if generator.output_shape[-1] == 2 else 36, model.latent_dim, self.seed)
+        if generator.output_shape == (None, 2):
+            from gan_lib.game2d import discriminator_map, draw_game
+
+            fake = generator(self._z, training=False).numpy()
+            draw_game(sample_ax, discriminator_map(model.discriminator, resolution=60), self.real, fake)
+        else:
+            labels = np.arange(len(self._z)) % 10 if is_conditional(generator) else None
+            sample_ax.imshow(image_grid(generate(generator, self._z, labels=labels)), cmap="gray", vmin=0, vmax=255)
+            sample_ax.set_axis_off()
+        sample_ax.set_title(f"step {history['step'][-1]}", fontsize=9)
+        for key in ("d_loss", "g_loss"):
+            if key in history:
+                loss_ax.plot(history["step"], history[key], label=key)
+        loss_ax.set(xlabel="generator step", title="losses (running mean of the epoch)")
+        loss_ax.legend(fontsize=8)
+        loss_ax.grid(alpha=0.3)
+        fig.tight_layout()

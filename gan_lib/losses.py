@@ -80,3 +80,18 @@ def hinge_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
 
 
 LOSS_NAMES = ("bce", "hinge")  # GAN.compile(loss=...): cross-entropy (non-saturating G) or hinge
+
+
+def saturating_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """Per-example minimax ("saturating") generator loss ``log(1 - D(G(z)))``, for comparison only.
+
+    Its gradient with respect to the logit is ``-D(G(z))``: close to 0 exactly when D confidently rejects
+    the fakes, early in training. Lesson 00 trains with it once to show that (``gan_lib.toy.SaturatingGAN``).
+
+    Args:
+        fake_logits: ``(B, 1)`` float32 discriminator logits on generated images.
+
+    Returns:
+        ``(B,)`` float32, <= 0.
+    """
+    return -_bce(0.0, fake_logits)
