@@ -1,0 +1,70 @@
+"""Lesson 06's exercise checks fail on a plausible wrong answer and pass on a right one."""
+
+from __future__ import annotations
+
+import functools
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+import gan_lib
+from gan_lib.conditional import build_conditional_discriminator
+from gan_lib.exercises import lesson06
+from gan_lib.models import build_dcgan_discriminator
+
+
+def one_hot_discriminator(use_label: bool = True) -> keras.Model:
+    """The exercise's answer: the image with 10 constant one-hot planes, then the DCGAN body."""
+    x = keras.Input((28, 28, 1))
+    y = keras.Input((), dtype="int32")
+    label = y if use_label else keras.ops.zeros_like(y)
+    planes = keras.ops.reshape(keras.ops.one_hot(label, 10), (-1, 1, 1, 10)) * keras.ops.ones((1, 28, 28, 10))
+    joined = layers.Concatenate()([x, planes])  # (B, 28, 28, 11)
+    return keras.Model([x, y], build_dcgan_discriminator(input_channels=11)(joined))
+
+
+def test_one_hot_discriminator_passes_the_answer():
+    assert "right" in lesson06.check_one_hot_discriminator(one_hot_discriminator())
+
+
+def test_one_hot_discriminator_fails_on_the_label_map_and_on_ignored_labels():
+    with pytest.raises(AssertionError, match="one-hot planes"):
+        lesson06.check_one_hot_discriminator(build_conditional_discriminator())
+    with pytest.raises(AssertionError, match="does not change"):
+        lesson06.check_one_hot_discriminator(one_hot_discriminator(use_label=False))
+    with pytest.raises(AssertionError, match="must take"):
+        lesson06.check_one_hot_discriminator(build_dcgan_discriminator())
+
+
+@pytest.fixture
+def per_class(mnist_dir):
+    return _per_class()
+
+
+@functools.cache
+def _per_class():
+    (x_train, y_train), (x_test, y_test) = gan_lib.load_mnist()
+    real = [x_test[y_test == d] for d in range(10)]
+    stand_in = [x_train[y_train == d][: len(real[d])] for d in range(10)]  # stands in for generated digits
+    return real, stand_in, gan_lib.load_classifier(), x_test
+
+
+def test_per_class_fid_passes_the_right_values(per_class):
+    real, generated, classifier, _ = per_class
+    fids = [gan_lib.metrics.frechet_distance(real[d], generated[d], classifier) for d in range(10)]
+    assert "right" in lesson06.check_per_class_fid(fids, generated, real, classifier)
+
+
+def test_per_class_fid_fails_against_all_test_digits_or_unequal_n_or_wrong_order(per_class):
+    real, generated, classifier, x_test = per_class
+    everything = [x_test[: len(generated[d])] for d in range(10)]  # all digits as the reference
+    fids = [gan_lib.metrics.frechet_distance(everything[d], generated[d], classifier) for d in range(10)]
+    with pytest.raises(AssertionError, match="digit 0 only"):
+        lesson06.check_per_class_fid(fids, generated, everything, classifier)
+    with pytest.raises(AssertionError, match="equal N"):
+        lesson06.check_per_class_fid(fids, generated, [x_test] * 10, classifier)
+    right = [gan_lib.metrics.frechet_distance(real[d], generated[d], classifier) for d in range(10)]
+    with pytest.raises(AssertionError, match="not"):
+        lesson06.check_per_class_fid(right[::-1], generated, real, classifier)
