@@ -5,8 +5,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from gan_lib.generation import generate
+from gan_lib.latent import random_latent_vectors
 from gan_lib.metrics import frechet_distance
-from gan_lib.sampling import generate, random_latent_vectors
 
 
 def _ink(images: np.ndarray) -> np.ndarray:
