@@ -101,7 +101,7 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         groups.setdefault((r["row"], int(r["steps"])), []).append(r)
     lines = ["| row | flags | steps | seeds | FID ↓ (mean ± std) | classifier score | classes ≥ 5% (worst seed) "
-             "| smallest class share (worst seed) | steps/s (load) |", "|---" * 9 + "|"]
+             "| smallest class share (worst seed) | steps/s of each run (1-min load when scored) |", "|---" * 9 + "|"]
     for (name, steps), group in sorted(groups.items(), key=lambda kv: (kv[0][0] != "baseline", kv[0])):
         fids = [float(r["fid"]) for r in group]
         scores = [float(r["classifier_score"]) for r in group]
