@@ -54,14 +54,15 @@ def _two_ints(text: str) -> tuple[int, int]:
 
 def _tricks(args: argparse.Namespace) -> dict:
     """The trick flags the user gave, as TrainConfig fields (the rest keep TrainConfig's defaults)."""
-    given = {
-        "g_learning_rate": args.g_lr, "d_learning_rate": args.d_lr, "spectral_norm": args.spectral_norm,
-        "loss": args.loss, "g_filters": args.g_filters, "d_filters": args.d_filters,
-        "ema": None if args.ema == 0 else args.ema,
-        "diffaugment": None if args.diffaugment in ("none", "") else args.diffaugment,
-    }
-    off_by_zero = {"ema": args.ema == 0, "diffaugment": args.diffaugment in ("none", "")}
-    return {key: value for key, value in given.items() if value is not None or off_by_zero.get(key)}
+    fields = {"g_learning_rate": args.g_lr, "d_learning_rate": args.d_lr, "spectral_norm": args.spectral_norm,
+              "loss": args.loss, "g_filters": args.g_filters, "d_filters": args.d_filters,
+              "ema": args.ema, "diffaugment": args.diffaugment}
+    fields = {key: value for key, value in fields.items() if value is not None}
+    if fields.get("ema") == 0:  # --ema 0 turns it off
+        fields["ema"] = None
+    if fields.get("diffaugment") in ("none", ""):  # --diffaugment none turns it off
+        fields["diffaugment"] = None
+    return fields
 
 
 def build_parser() -> argparse.ArgumentParser:
