@@ -123,6 +123,7 @@ def test_training_checkpoint_restores_models_optimizers_and_epoch(tmp_path):
 MIRRORED_SCRIPT = textwrap.dedent(
     """
     import numpy as np, tensorflow as tf, keras
+    keras.utils.set_random_seed(0)
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
     from gan_lib.data import make_dataset
@@ -143,9 +144,12 @@ MIRRORED_SCRIPT = textwrap.dedent(
     for v in after:  # every replica holds the same value after the all-reduce
         copies = [c.numpy() for c in v.value.values]
         assert len(copies) == 2 and all(np.array_equal(copies[0], c) for c in copies)
-    # Losses are per-example means, not halved by the two replicas.
+    # Losses are per-example means, not halved by the two replicas: d_loss starts
+    # at ln 4 = 1.39 (two cross-entropies of an undecided D); with seed 0 the first
+    # epoch's mean is about 1.5 (1.1 to 1.8 over other seeds), so halving would land
+    # near 0.75, below the bound.
     assert all(np.isfinite(history[k]).all() for k in history)
-    assert 0.8 < history["d_loss"][0] < 2.5 and 0.3 < history["g_loss"][0] < 1.5, history
+    assert 0.9 < history["d_loss"][0] < 2.5 and 0.3 < history["g_loss"][0] < 4.0, history
     print("MIRRORED OK", history["d_loss"], history["g_loss"])
     """
 )
