@@ -148,13 +148,18 @@ class GAN(keras.Model):
         if self.ema_generator is not None:
             update_average(self.ema_generator, self.generator, ema_decay_at(self.g_optimizer.iterations, self.ema_decay))
 
-    def fit(self, *args, shuffle: bool = False, **kwargs) -> keras.callbacks.History:
-        """``keras.Model.fit`` with ``shuffle=False`` by default.
+    def fit(self, *args, shuffle: bool | None = None, **kwargs) -> keras.callbacks.History:
+        """``keras.Model.fit``; ``shuffle`` defaults to True for arrays and False for anything else.
 
         A GAN trains on a ``tf.data`` pipeline that shuffles itself (``gan_lib.data.make_dataset``,
         ``training_stream``). Keras 3's ``fit()`` defaults to ``shuffle=True`` and then warns
-        "shuffle=True was passed, but will be ignored" on every call: noise a learner cannot act on.
+        "shuffle=True was passed, but will be ignored" on every call for a data set or generator:
+        noise a learner cannot act on. Arrays (``fit(x_train, batch_size=64)``; NumPy, tensors, or
+        lists, tuples and dicts of them) are still shuffled each epoch, as Keras does.
         """
+        if shuffle is None:
+            x = args[0] if args else kwargs.get("x")
+            shuffle = hasattr(x, "shape") or isinstance(x, (list, tuple, dict))
         return super().fit(*args, shuffle=shuffle, **kwargs)
 
     @property

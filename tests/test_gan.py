@@ -188,3 +188,16 @@ def test_fit_on_a_dataset_does_not_warn_about_shuffle_and_hides_no_other_warning
             warnings.simplefilter("always")
             gan.fit(dataset, epochs=1, verbose=0, shuffle=True)
         assert [w for w in caught if "shuffle" in str(w.message)], type(gan).__name__
+
+
+def test_fit_on_arrays_still_shuffles_them(monkeypatch):
+    """Only data sets and generators lose Keras's shuffle=True default; arrays keep it."""
+    seen = []
+    monkeypatch.setattr(keras.Model, "fit", lambda self, *args, shuffle, **kwargs: seen.append(shuffle))
+    gan = make_gan("mlp")
+    x = real_batch(32)
+    gan.fit(x, batch_size=16)
+    gan.fit(x=x, batch_size=16)
+    gan.fit(x, batch_size=16, shuffle=False)
+    gan.fit((row for row in [x]))
+    assert seen == [True, True, False, False]
