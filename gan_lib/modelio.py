@@ -43,12 +43,14 @@ def load_model(path: str | os.PathLike, what: str = "model",
             Weights are plain arrays, so no code from the file runs either way.
 
     Raises:
-        FileNotFoundError: ``path`` is not a file.
-        ValueError: not a loadable ``.keras`` file (corrupt, truncated, or refused by
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: a folder, or not a loadable ``.keras`` file (corrupt, truncated, or refused by
             ``safe_mode`` because it holds a ``Lambda`` layer or other pickled code), and
             its weights do not fit ``rebuild()`` either.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a Keras {what}; give a .keras file saved by Keras 3")
     if not path.is_file():
         raise FileNotFoundError(f"{what} file {path} does not exist")
     try:

@@ -162,6 +162,33 @@ def test_corrupt_generator_file(tmp_path, capsys):
     assert not (tmp_path / "s.npz").exists()
 
 
+def test_generator_that_is_a_folder(tmp_path, capsys):
+    (tmp_path / "run").mkdir()
+    code, _, err = run_cli(capsys, "sample", tmp_path / "run", "--out", tmp_path / "s.npz")
+    assert code == 2 and "run is a folder, not a Keras generator; give a .keras file" in err and err.count("\n") == 1
+
+
+def test_resume_mid_epoch_counts_epochs_of_the_whole_run(tmp_path, capsys, idx_folder):
+    """Ctrl-C in epoch 2 of 3, then --resume: the lines read 2/3 and 3/3 (not 2/2, then 3/3)."""
+    import keras
+
+    from gan_lib.errors import TrainingInterrupted
+    from gan_lib.training import TrainConfig, train
+
+    class CtrlC(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if int(self.model.g_optimizer.iterations.numpy()) == 6:  # epoch 2, step 2 of 4
+                raise KeyboardInterrupt
+
+    config = TrainConfig(model="mlp", epochs=3, batch_size=64, latent_dim=16, steps_per_execution=1)
+    with pytest.raises(TrainingInterrupted):
+        train(tmp_path / "run", config, data_dir=idx_folder, verbose=0, callbacks=[CtrlC()])
+    capsys.readouterr()
+    train(tmp_path / "run", config, resume=True, data_dir=idx_folder, verbose=2)
+    out = capsys.readouterr().out
+    assert "Epoch 2/3" in out and "Epoch 3/3" in out and "Epoch 2/2" not in out, out
+
+
 def test_out_that_is_a_file(tmp_path, capsys, idx_folder):
     (tmp_path / "file").write_text("x")
     code, _, err = run_cli(capsys, "train", *FAST, "--data-dir", idx_folder, "--out", tmp_path / "file")

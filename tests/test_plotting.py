@@ -38,6 +38,16 @@ def test_save_grid_and_gif(tmp_path):
         save_gif([], tmp_path / "empty.gif")
 
 
+def test_caption_strip_above_the_grid(tmp_path):
+    images = np.zeros((4, 28, 28), np.uint8)
+    plain = iio.imread(save_image_grid(images, tmp_path / "plain.png", nrows=2))
+    captioned = iio.imread(save_image_grid(images, tmp_path / "captioned.png", nrows=2, caption="epoch 20"))
+    assert captioned.shape == (plain.shape[0] + 14, plain.shape[1])
+    strip = captioned[:14]
+    assert strip.max() == 255 and (strip < 128).sum() > 20  # dark text on white
+    assert np.array_equal(captioned[14:], plain)
+
+
 def test_history_csv_and_loss_plot(tmp_path):
     path = tmp_path / "history.csv"
     path.write_text("epoch,d_loss,g_loss,d_acc_real,d_acc_fake,val_d_loss\n0,1.3,0.7,0.6,0.4,NA\n1,1.2,0.8,0.7,0.5,NA\n")
