@@ -25,6 +25,18 @@ def test_ema_radius_passes_the_simulated_radius(decay, angle):
     assert "right" in lesson08.check_ema_orbit_radius(decay, angle, _simulated_ema_radius(decay, angle))
 
 
+def test_ema_radius_passes_the_lesson_exercise_on_the_alternating_game():
+    """Exercise 1 as the lesson asks it: EMA (constant decay 0.99) of alternating steps, mean radius of the last 500."""
+    eta, x, y, average, radii = 0.05, 1.0, 0.0, np.array([1.0, 0.0]), []
+    for _ in range(5_000):
+        x = x - eta * y
+        y = y + eta * x
+        average = 0.99 * average + 0.01 * np.array([x, y])
+        radii.append(np.hypot(*average))
+    theta = np.arccos(1 - eta**2 / 2)
+    assert "right" in lesson08.check_ema_orbit_radius(0.99, theta, float(np.mean(radii[-500:])))
+
+
 def test_ema_radius_fails_on_one_minus_decay_and_on_a_bad_decay():
     with pytest.raises(AssertionError, match="radius"):
         lesson08.check_ema_orbit_radius(0.999, 0.1, 1 - 0.999)  # forgets the rotation

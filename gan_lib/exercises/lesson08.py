@@ -30,11 +30,12 @@ def check_ema_orbit_radius(decay: float, angle: float, radius: float) -> str:
     """Exercise 1: the learner's steady-state radius of the EMA of a unit orbit (rotation ``angle`` per step).
 
     Raises:
-        AssertionError: decay outside (0, 1), or a radius more than 2% away from the geometric series' sum.
+        AssertionError: decay outside (0, 1), or a radius more than 3% away from the geometric series' sum (the
+            alternating game's orbit is an ellipse within about 1.3% of a circle at step 0.05, hence the margin).
     """
     assert 0.0 < decay < 1.0, f"decay must be between 0 and 1, got {decay}"
     expected = ema_orbit_radius(decay, angle)
-    assert np.isclose(radius, expected, rtol=0.02), (
+    assert np.isclose(radius, expected, rtol=0.03), (
         f"the EMA's orbit has radius {expected:.4f}, not {radius:.4f}: sum (1 - decay) * decay^k * exp(-i * angle * k) over k")
     return f"right: the average circles at radius {expected:.4f}, {1 / expected:.0f} times closer to the equilibrium than the iterate"
 
