@@ -44,6 +44,8 @@ ROWS = {  # name -> flags of `python -m gan_lib train`
     "translation": ["--diffaugment", "translation"],
     "sn_hinge": ["--spectral-norm", "--loss", "hinge"],
     "wide_g": ["--g-filters", "128,64"],
+    "small_g": ["--g-filters", "64"],  # no 28x28 hidden layer: ConvT 64 (14x14) -> ConvT 1 (28x28)
+    "small_g_ttur": ["--g-filters", "64", "--g-lr", "4e-4", "--d-lr", "2e-4"],
     "ttur_g4_ema": ["--g-lr", "4e-4", "--d-lr", "2e-4", "--ema", "0.999"],
 }
 FIELDS = ["row", "seed", "steps", "fid", "classifier_score", "classes", "min_class_share", "steps_per_s",

@@ -42,14 +42,23 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _two_ints(text: str) -> tuple[int, int]:
+def _widths(text: str, counts: tuple[int, ...] = (2,)) -> tuple[int, ...]:
     try:
         values = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not two integers like 64,32") from None
-    if len(values) != 2 or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"give two positive channel counts like 64,32, got {text!r}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not integers like 64,32") from None
+    if len(values) not in counts or min(values) < 1:
+        what = " or ".join(("one", "two")[n - 1] for n in counts)
+        raise argparse.ArgumentTypeError(f"give {what} positive channel counts like 64,32, got {text!r}")
     return values
+
+
+def _two_ints(text: str) -> tuple[int, ...]:
+    return _widths(text)
+
+
+def _one_or_two_ints(text: str) -> tuple[int, ...]:
+    return _widths(text, (1, 2))
 
 
 def _tricks(args: argparse.Namespace) -> dict:
@@ -101,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="spectral normalization in the DCGAN discriminator (Miyato et al. 2018)")
     tricks.add_argument("--loss", choices=["bce", "hinge"],
                         help="bce: cross-entropy, non-saturating G (default); hinge: Lim & Ye 2017")
-    tricks.add_argument("--g-filters", type=_two_ints, metavar="A,B", help="DCGAN generator widths, e.g. 64,32")
+    tricks.add_argument("--g-filters", type=_one_or_two_ints, metavar="A[,B]",
+                        help="DCGAN generator widths, e.g. 64,32 (a 28x28 layer) or 64 (none)")
     tricks.add_argument("--d-filters", type=_two_ints, metavar="A,B", help="DCGAN discriminator widths, e.g. 64,128")
     train.add_argument("--tensorboard", action="store_true", help="also log to RUN_DIR/logs for TensorBoard")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")

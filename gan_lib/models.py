@@ -98,6 +98,11 @@ def build_dcgan_generator(
     -> ConvTranspose(filters[1], 4x4, stride 2) -> [BN] -> ReLU   # (B, 28, 28, filters[1])
     -> Conv(1, output_kernel, tanh)                                # (B, 28, 28, 1)
 
+    With one entry, ``filters=(64,)``, there is no hidden 28x28 layer: the 14x14 maps go
+    straight to the image through ConvTranspose(1, 4x4, stride 2, tanh), the layer plan of
+    the TF DCGAN tutorial's last step and of the small probe in this project's field notes
+    (cheaper per step: no 28x28x32 activations).
+
     The defaults (64, 32) are our choice for quality per CPU minute: about 2x the
     steps per second of the wider (128, 128) layer plan of the keras-io / "seed script"
     DCGAN, which ``filters=(128, 128), batch_norm=False, output_kernel=7`` rebuilds
@@ -105,21 +110,22 @@ def build_dcgan_generator(
 
     Args:
         latent_dim: length of the noise vector z.
-        filters: channels of the two transposed convolutions.
+        filters: channels of the hidden transposed convolutions: two (14x14, 28x28),
+            or one (14x14; the output layer is then a stride-2 transposed convolution).
         batch_norm: BatchNormalization after the dense and transposed-conv layers
             (a DCGAN guideline; the layer before it then needs no bias).
-        output_kernel: kernel size of the final convolution.
+        output_kernel: kernel size of the final convolution (two-entry ``filters`` only).
 
     Returns:
         Model mapping ``(B, latent_dim)`` float32 ~ N(0, 1) to ``(B, 28, 28, 1)`` float32
         in [-1, 1]. 816,801 parameters (804,065 trainable) with the defaults at latent_dim=100.
 
     Raises:
-        ValueError: latent_dim < 1 or ``filters`` does not have two entries.
+        ValueError: latent_dim < 1 or ``filters`` does not have one or two entries.
     """
     _check_latent_dim(latent_dim)
-    if len(filters) != 2:
-        raise ValueError(f"filters must name two channel counts (14x14 and 28x28 layers), got {filters}")
+    if len(filters) not in (1, 2):
+        raise ValueError(f"filters must name one or two channel counts (14x14 [and 28x28] layers), got {filters}")
 
     def norm_relu() -> list[layers.Layer]:
         return ([layers.BatchNormalization()] if batch_norm else []) + [layers.ReLU()]
@@ -132,9 +138,15 @@ def build_dcgan_generator(
             layers.Reshape((7, 7, 128)),  # (B, 6272) -> (B, 7, 7, 128)
             layers.Conv2DTranspose(filters[0], 4, strides=2, padding="same", use_bias=not batch_norm),
             *norm_relu(),  # (B, 14, 14, filters[0])
-            layers.Conv2DTranspose(filters[1], 4, strides=2, padding="same", use_bias=not batch_norm),
-            *norm_relu(),  # (B, 28, 28, filters[1])
-            layers.Conv2D(1, output_kernel, padding="same", activation="tanh"),  # (B, 28, 28, 1)
+            *(
+                [
+                    layers.Conv2DTranspose(filters[1], 4, strides=2, padding="same", use_bias=not batch_norm),
+                    *norm_relu(),  # (B, 28, 28, filters[1])
+                    layers.Conv2D(1, output_kernel, padding="same", activation="tanh"),  # (B, 28, 28, 1)
+                ]
+                if len(filters) == 2
+                else [layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh")]  # (B, 28, 28, 1)
+            ),
         ],
         name="dcgan_generator",
     )

@@ -101,7 +101,7 @@ class TrainConfig:
     diffaugment: str | None = None  # DiffAugment policy (Zhao et al. 2020), e.g. "translation,cutout"
     spectral_norm: bool = False  # dcgan: spectral normalization in D (Miyato et al. 2018)
     loss: str = "bce"  # "bce" (non-saturating) or "hinge" (Lim & Ye 2017)
-    g_filters: tuple[int, int] | None = None  # dcgan widths; None: the builders' defaults
+    g_filters: tuple[int, ...] | None = None  # dcgan widths, one or two; None: the builders' defaults
     d_filters: tuple[int, int] | None = None
 
     @property

@@ -34,6 +34,16 @@ def test_classic_dcgan_layer_plans_are_available():
     assert sum(type(layer).__name__ == "Dropout" for layer in discriminator.layers) == 2
 
 
+def test_one_width_generator_ends_in_a_stride_2_transposed_convolution():
+    # The field notes' small probe: no 28x28 hidden layer; 7x7x128 -> 14x14x64 -> 28x28x1.
+    generator = build_dcgan_generator(filters=(64,))
+    last = generator.layers[-1]
+    assert type(last).__name__ == "Conv2DTranspose" and last.strides == (2, 2) and last.filters == 1
+    assert generator.count_params() == 784_641
+    images = generator(np.random.default_rng(0).standard_normal((3, 100)).astype(np.float32), training=False).numpy()
+    assert images.shape == (3, 28, 28, 1) and -1 <= images.min() and images.max() <= 1
+
+
 @pytest.mark.parametrize("model", ["mlp", "dcgan"])
 @pytest.mark.parametrize("latent_dim", [2, 100])
 def test_shapes_and_ranges(model, latent_dim):
@@ -49,8 +59,8 @@ def test_shapes_and_ranges(model, latent_dim):
 def test_bad_arguments():
     with pytest.raises(ValueError, match="latent_dim must be a positive integer"):
         build_mlp_generator(0)
-    with pytest.raises(ValueError, match="filters must name two"):
-        build_dcgan_generator(filters=(64,))
+    with pytest.raises(ValueError, match="filters must name one or two"):
+        build_dcgan_generator(filters=(64, 32, 16))
     with pytest.raises(ValueError, match="filters must name two"):
         build_dcgan_discriminator(filters=(64, 64, 64))
     with pytest.raises(ValueError, match="unknown model 'vae'"):

@@ -167,7 +167,8 @@ def test_cli_tricks_reach_the_config(tmp_path, capsys, idx_folder):
     (["--diffaugment", "flip"], "unknown DiffAugment policy 'flip'"),
     (["--model", "wgan-gp", "--loss", "hinge"], "WGAN-GP has its own loss"),
     (["--model", "mlp", "--spectral-norm"], "apply to --model dcgan only"),
-    (["--g-filters", "64"], "give two positive channel counts"),
+    (["--d-filters", "64"], "give two positive channel counts"),
+    (["--g-filters", "64,32,16"], "give one or two positive channel counts"),
 ])
 def test_bad_trick_settings_get_one_line_and_exit_2(tmp_path, capsys, argv, message):
     try:
