@@ -152,8 +152,12 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     def _steps(self) -> int:
         return int(self.gan.g_optimizer.iterations.numpy())
 
-    def restore(self) -> int:
+    def restore(self, directory: str | os.PathLike | None = None) -> int:
         """Restore the newest checkpoint that reads, if any.
+
+        Args:
+            directory: read the checkpoints of this folder instead of our own (a multi-worker
+                run's other workers resume from the chief's folder but save into their own).
 
         Returns:
             The epochs it had completed (0 if none). ``self.step`` then holds the steps
@@ -162,7 +166,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         Raises:
             ValueError: checkpoints are listed but none of them reads.
         """
-        candidates = list(reversed(self.manager.checkpoints))
+        manager = self.manager if directory is None else tf.train.CheckpointManager(
+            self.checkpoint, str(directory), max_to_keep=None)  # read only: it never saves
+        candidates = list(reversed(manager.checkpoints))
         errors = []
         for path in candidates:
             try:
@@ -173,7 +179,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             self.restored_path = path
             return int(self.epoch.numpy())
         if errors:
-            raise ValueError(f"no checkpoint in {self.manager.directory} reads ({'; '.join(errors)})")
+            raise ValueError(f"no checkpoint in {manager.directory} reads ({'; '.join(errors)})")
         return 0
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:

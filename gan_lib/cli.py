@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     tricks.add_argument("--g-filters", type=_one_or_two_ints, metavar="A[,B]",
                         help="DCGAN generator widths, e.g. 64,32 (a 28x28 layer) or 64 (none)")
     tricks.add_argument("--d-filters", type=_two_ints, metavar="A,B", help="DCGAN discriminator widths, e.g. 64,128")
+    train.add_argument("--distribute", choices=["none", "mirrored", "multi-worker", "tpu"], default="none",
+                       help="tf.distribute strategy (README, 'Training on more hardware'): mirrored = local GPUs "
+                            "(two logical CPUs without a GPU), multi-worker = the machines in $TF_CONFIG, tpu = "
+                            "a Colab TPU; --batch-size stays the global batch")
     train.add_argument("--tensorboard", action="store_true", help="also log to RUN_DIR/logs for TensorBoard")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     train.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
@@ -153,15 +157,19 @@ def _train(args: argparse.Namespace) -> None:
     config = TrainConfig(
         model=args.model, epochs=epochs, batch_size=args.batch_size, latent_dim=args.latent_dim,
         dataset=args.dataset, seed=args.seed, save_every=args.save_every, max_images=args.max_images,
-        **_tricks(args),
+        distribute=args.distribute, **_tricks(args),
     )
     extra = [keras.callbacks.TensorBoard(str(args.out / "logs"))] if args.tensorboard else []
     result = train(args.out, config, time_limit=args.time_limit and args.time_limit * 60,
                    resume=args.resume, data_dir=args.data_dir, callbacks=extra)
     epochs, steps, seconds = result["epochs_done"], result["steps"], result["seconds"]
     speed = f", {steps / seconds:.1f} steps/s" if seconds > 0 else ""
-    print(f"\ntrained {epochs} epoch{'s' if epochs != 1 else ''} ({steps:,} steps{speed}) in {seconds:.0f} s; "
+    worker, workers = result["worker"]
+    who = f"worker {worker} of {workers} " if workers > 1 else ""
+    print(f"\n{who}trained {epochs} epoch{'s' if epochs != 1 else ''} ({steps:,} steps{speed}) in {seconds:.0f} s; "
           f"outputs in {args.out}, generator {result['generator_path']}")
+    if workers > 1:  # equal on every worker iff the replicas stayed in sync
+        print(f"generator weights sha256 {result['generator_sha256']}")
 
 
 def _sample(args: argparse.Namespace) -> None:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from gan_lib.distribute import ReplicaSeedGenerator
+
 POLICIES = ("translation", "cutout")
 
 
@@ -96,7 +98,7 @@ class DiffAugment(keras.layers.Layer):
         super().__init__(**kwargs)
         self.policy = parse_policy(policy)
         self.translation, self.cutout = float(translation), float(cutout)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)  # each tf.distribute replica augments differently
         self.built = True  # no weights to build; an unbuilt layer would make fit() try to build the GAN itself
 
     def call(self, images: tf.Tensor) -> tf.Tensor:

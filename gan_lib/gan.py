@@ -27,6 +27,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from gan_lib.distribute import ReplicaSeedGenerator, logs_for_fit
 from gan_lib.ema import average_copy, ema_decay_at, update_average
 from gan_lib.losses import (
     LOSS_NAMES,
@@ -83,7 +84,7 @@ class GAN(keras.Model):
         self.augment = augment
         self.loss_name = "bce"  # compile(loss=...) may change it
         self.latent_dim = int(latent_dim or generator.input_shape[-1])
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)  # each tf.distribute replica draws its own noise
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_acc_real_tracker = keras.metrics.Mean(name="d_acc_real")
@@ -233,4 +234,4 @@ class GAN(keras.Model):
         self.g_loss_tracker.update_state(g_loss)
         self.d_acc_real_tracker.update_state(d_logs["d_acc_real"])
         self.d_acc_fake_tracker.update_state(d_logs["d_acc_fake"])
-        return {m.name: m.result() for m in self.metrics}
+        return logs_for_fit({m.name: m.result() for m in self.metrics})

@@ -36,17 +36,20 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import json
 import math
 import os
 import re
 import resource
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from gan_lib.atomic import atomic_path
 from gan_lib.callbacks import (
@@ -60,6 +63,7 @@ from gan_lib.callbacks import (
 )
 from gan_lib.data import describe_source, load_dataset, training_stream
 from gan_lib.diffaugment import DiffAugment, parse_policy
+from gan_lib.distribute import STRATEGIES, DistributeError, make_strategy, worker_info
 from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
 from gan_lib.losses import LOSS_NAMES
@@ -103,6 +107,7 @@ class TrainConfig:
     loss: str = "bce"  # "bce" (non-saturating) or "hinge" (Lim & Ye 2017)
     g_filters: tuple[int, ...] | None = None  # dcgan widths, one or two; None: the builders' defaults
     d_filters: tuple[int, int] | None = None
+    distribute: str = "none"  # tf.distribute strategy: none, mirrored, multi-worker or tpu (gan_lib.distribute)
 
     @property
     def g_lr(self) -> float:
@@ -114,6 +119,8 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raises ValueError naming the first bad setting."""
+        if self.distribute not in STRATEGIES:
+            raise ValueError(f"unknown distribute {self.distribute!r}; choose one of {', '.join(STRATEGIES)}")
         if self.epochs is not None and int(self.epochs) < 1:
             raise ValueError(f"epochs must be a positive integer or None (until the time limit), got {self.epochs}")
         for name in ("batch_size", "latent_dim", "save_every", "steps_per_execution", "n_critic"):
@@ -242,6 +249,14 @@ def _build_gan(config: TrainConfig, steps_per_execution: int) -> GAN:
     return gan
 
 
+def weights_fingerprint(model: keras.Model) -> str:
+    """SHA-256 (hex) of a model's weights, in order: equal on two workers iff they hold the same weights."""
+    digest = hashlib.sha256()
+    for weight in model.weights:
+        digest.update(np.ascontiguousarray(keras.ops.convert_to_numpy(weight)).tobytes())
+    return digest.hexdigest()
+
+
 def _cpu_seconds() -> float:
     """User + system CPU time of this process so far, all threads (TensorFlow's included)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -271,13 +286,21 @@ def train(
         callbacks: extra Keras callbacks (e.g. ``keras.callbacks.TensorBoard``).
         verbose: passed to ``fit()``: 1 progress bar, 2 one line per epoch, 0 silent.
 
+    With ``config.distribute`` set (:mod:`gan_lib.distribute`) the networks are built in that
+    strategy's scope and ``fit()`` runs every step on all replicas. Under ``multi-worker``
+    every worker runs the same call with the same ``out_dir``; only the chief writes it (the
+    others write a temporary folder that they remove), and ``resume=True`` on every worker
+    reads the chief's checkpoints, so ``out_dir`` must be on a file system all workers see
+    (as for Keras's ``BackupAndRestore``).
+
     Returns:
         ``{"history": {...}, "epochs_done": int, "steps": int, "seconds": float, "generator_path": Path,
         "gan": GAN}``; ``steps`` counts the generator updates of this call; ``seconds`` is the wall-clock time of ``fit()``, ``cpu_seconds`` its CPU time
         (all threads); both are also written to ``run.json``.
 
     Raises:
-        ValueError: a bad setting, an ``out_dir`` that is a file or already holds a run
+        ValueError: a bad setting (:class:`gan_lib.distribute.DistributeError` for a strategy that
+            cannot work here), an ``out_dir`` that is a file or already holds a run
             (without ``resume``), or settings that do not match the run being resumed.
         FileNotFoundError: missing data, or ``resume`` with nothing to resume.
         gan_lib.errors.TrainingDiverged: a loss became NaN or infinite (the last good checkpoint survives).
@@ -288,9 +311,33 @@ def train(
     config.validate()
     if config.epochs is None and not time_limit:
         raise ValueError("give a number of epochs (--epochs) or a time limit (--time-limit), or both")
-    last_epoch = config.epochs or _UNTIL_THE_TIME_LIMIT
     out_dir = Path(out_dir)
-    _check_run_dir(out_dir, config, resume)
+    worker, workers, chief = worker_info(config.distribute)
+    if workers > 1 and time_limit:
+        raise DistributeError("--time-limit with several workers: each worker's own clock would stop it at a "
+                              "different step while the others wait for it; give --epochs instead")
+    strategy = make_strategy(config.distribute)  # first: logical devices and collectives precede other TF work
+    replicas = strategy.num_replicas_in_sync
+    if config.batch_size % replicas:
+        raise DistributeError(f"--batch-size {config.batch_size} is the global batch and must split evenly over the "
+                              f"{replicas} replicas of --distribute {config.distribute}; pass a multiple of {replicas}")
+    if chief or resume:  # a resuming worker checks the chief's folder too; it only reads it
+        _check_run_dir(out_dir, config, resume)
+    # Only the chief writes the run folder; other workers write a temporary one, removed at the end.
+    write_dir = out_dir if chief else Path(tempfile.mkdtemp(prefix=f"gan_lib-worker{worker}-"))
+    try:
+        return _train(out_dir, write_dir, config, strategy, (worker, workers), time_limit, resume, data_dir,
+                      callbacks, verbose)
+    finally:
+        if not chief:
+            shutil.rmtree(write_dir, ignore_errors=True)
+
+
+def _train(out_dir: Path, write_dir: Path, config: TrainConfig, strategy: tf.distribute.Strategy,
+           worker: tuple[int, int], time_limit: float | None, resume: bool, data_dir: str | os.PathLike | None,
+           callbacks: list[keras.callbacks.Callback] | None, verbose: int | str) -> dict:
+    """:func:`train` after the checks: reads checkpoints from ``out_dir``, writes into ``write_dir``."""
+    last_epoch = config.epochs or _UNTIL_THE_TIME_LIMIT
     keras.utils.set_random_seed(config.seed)
 
     x_train, y_train, data_description = _training_data(config, data_dir)
@@ -306,23 +353,26 @@ def train(
             else f"batch-size {config.batch_size:,}"
         raise ValueError(f"{step} is larger than the {len(x_train):,} training images; pass a smaller --batch-size")
     batches = len(x_train) // images_per_step
-    steps_per_execution = min(config.steps_per_execution, batches)
+    # Keras's loop of several steps per call fails under a strategy with several replicas ("You must feed
+    # a value for placeholder tensor ... while/cond/then", TF 2.21 / Keras 3.15): one step per call there.
+    steps_per_execution = min(config.steps_per_execution if strategy.num_replicas_in_sync == 1 else 1, batches)
     steps_per_epoch = math.ceil(batches / steps_per_execution) * steps_per_execution
 
-    gan = _build_gan(config, steps_per_execution)
+    with strategy.scope():  # the variables of both networks and optimizers: one copy per replica
+        gan = _build_gan(config, steps_per_execution)
     generator = gan.sample_generator  # what generator.keras holds: the EMA average when there is one
-    checkpoint = TrainingCheckpoint(gan, out_dir / "checkpoints", steps_per_epoch=steps_per_epoch)
-    initial_epoch = checkpoint.restore() if resume else 0
+    checkpoint = TrainingCheckpoint(gan, write_dir / "checkpoints", steps_per_epoch=steps_per_epoch)
+    initial_epoch = checkpoint.restore(out_dir / "checkpoints") if resume else 0
     part_done = int(checkpoint.step.numpy())  # steps of epoch initial_epoch done before a Ctrl-C
     if resume and initial_epoch == 0 and part_done == 0:
         raise FileNotFoundError(f"nothing to resume: no complete checkpoint in {out_dir / 'checkpoints'}")
-    if resume:
+    if resume and write_dir == out_dir:
         _remove_stale_temporaries(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    write_dir.mkdir(parents=True, exist_ok=True)
     if not resume:
-        with atomic_path(out_dir / "config.json") as tmp:
+        with atomic_path(write_dir / "config.json") as tmp:
             tmp.write_text(json.dumps({**dataclasses.asdict(config), "time_limit_seconds": time_limit}, indent=2))
-    history_path = out_dir / "history.csv"
+    history_path = write_dir / "history.csv"
     _trim_history(history_path, initial_epoch)
 
     time_callback = [TimeLimit(time_limit)] if time_limit else []
@@ -332,8 +382,8 @@ def train(
         RunProgress(config.epochs, time_limit),
         *(callbacks or []),  # before the CSV logger, so values they add to the logs reach history.csv
         HistoryCSV(str(history_path), append=resume),
-        SampleGrid(out_dir, config.latent_dim, every=config.save_every, seed=config.seed),
-        GeneratorCheckpoint(out_dir, every=config.save_every),
+        SampleGrid(write_dir, config.latent_dim, every=config.save_every, seed=config.seed),
+        GeneratorCheckpoint(write_dir, every=config.save_every),
         checkpoint,  # last: the checkpoint marks an epoch done only after the other outputs exist
     ]
 
@@ -341,6 +391,10 @@ def train(
         """fit() epochs [first_epoch, end_epoch) of ``steps`` steps, the stream starting where the last step left off."""
         stream, _ = training_stream(x_train, images_per_step, config.seed,
                                     start_step=int(gan.g_optimizer.iterations.numpy()), labels=y_train)
+        if worker[1] > 1:  # each worker keeps its own share of every global batch (tf.data auto-shard by data)
+            options = tf.data.Options()
+            options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+            stream = stream.with_options(options)
         gan.fit(stream, epochs=end_epoch, initial_epoch=first_epoch, steps_per_epoch=steps,
                 callbacks=all_callbacks, verbose=verbose)
 
@@ -363,12 +417,12 @@ def train(
     epochs_done = int(checkpoint.epoch.numpy())
     steps = int(gan.g_optimizer.iterations.numpy()) - steps_start  # generator updates in this call
 
-    generator_path = out_dir / "generator.keras"
-    with atomic_path(generator_path) as tmp:
+    generator_path = out_dir / "generator.keras"  # the chief's; another worker's copy goes with its folder
+    with atomic_path(write_dir / generator_path.name) as tmp:
         generator.save(tmp)
     history = read_history_csv(history_path) if history_path.exists() else {}
     if history:
-        save_loss_plot(history, out_dir / "losses.png")
+        save_loss_plot(history, write_dir / "losses.png")
     summary = {
         "epochs_before": initial_epoch,
         "epochs_done": epochs_done,
@@ -380,8 +434,10 @@ def train(
         "cpu_seconds": round(cpu_seconds, 1),
         "data": data_description,
         "hardware": hardware_summary(),
+        "distribute": {"strategy": config.distribute, "replicas": strategy.num_replicas_in_sync, "workers": worker[1]},
+        "generator_sha256": weights_fingerprint(generator),
     }
-    with atomic_path(out_dir / "run.json") as tmp:
+    with atomic_path(write_dir / "run.json") as tmp:
         tmp.write_text(json.dumps(summary, indent=2))
     return {
         "history": history,
@@ -391,4 +447,6 @@ def train(
         "cpu_seconds": cpu_seconds,
         "generator_path": generator_path,
         "gan": gan,
+        "worker": worker,
+        "generator_sha256": summary["generator_sha256"],
     }

@@ -26,6 +26,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from gan_lib.distribute import logs_for_fit
 from gan_lib.gan import GAN
 from gan_lib.models import build_dcgan_discriminator
 
@@ -151,4 +152,4 @@ class WGANGP(GAN):
             self.w_distance_tracker.update_state(logs["wasserstein_distance"])
         self.g_loss_tracker.update_state(self.train_generator(batch_size))
         self.update_ema()
-        return {m.name: m.result() for m in self.metrics}
+        return logs_for_fit({m.name: m.result() for m in self.metrics})
