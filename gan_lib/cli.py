@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cgan: conditional on the digit (lesson 06); wgan-gp: Wasserstein GAN with gradient penalty "
                             "(lesson 07)")
     train.add_argument("--epochs", type=_positive_int, default=None,
-                       help="total epochs, resumed ones included (default 20; with --time-limit alone, until the limit)")
+                       help="total epochs, resumed ones included (default 20; with --time-limit alone, until the limit; "
+                            "with --resume alone, the run's own)")
     train.add_argument("--time-limit", type=_positive_float, metavar="MINUTES",
                        help="stop cleanly after this many minutes, writing every output")
     train.add_argument("--batch-size", type=_positive_int, default=64)
@@ -153,7 +154,7 @@ def _train(args: argparse.Namespace) -> None:
 
     from gan_lib.training import TrainConfig, train
 
-    epochs = args.epochs or (None if args.time_limit else 20)  # None: until the time limit
+    epochs = args.epochs or (None if args.time_limit else _resumed_epochs(args) if args.resume else 20)
     config = TrainConfig(
         model=args.model, epochs=epochs, batch_size=args.batch_size, latent_dim=args.latent_dim,
         dataset=args.dataset, seed=args.seed, save_every=args.save_every, max_images=args.max_images,
@@ -170,6 +171,23 @@ def _train(args: argparse.Namespace) -> None:
           f"outputs in {args.out}, generator {result['generator_path']}")
     if workers > 1:  # equal on every worker iff the replicas stayed in sync
         print(f"generator weights sha256 {result['generator_sha256']}")
+
+
+def _resumed_epochs(args: argparse.Namespace) -> int:
+    """--resume with neither --epochs nor --time-limit: the run's own epoch count (20 if it has none saved).
+
+    Raises:
+        ValueError: the run was limited by time alone, so "as before" has no number of epochs.
+    """
+    import json
+
+    config_path = args.out / "config.json"
+    saved = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    if "epochs" in saved and saved["epochs"] is None:
+        minutes = (saved.get("time_limit_seconds") or 0) / 60
+        raise ValueError(f"the run in {args.out} was limited by time ({minutes:g} min), not by epochs; say how much "
+                         "more to train: --time-limit MINUTES (more minutes) or --epochs N (N in all)")
+    return saved.get("epochs") or 20
 
 
 def _sample(args: argparse.Namespace) -> None:

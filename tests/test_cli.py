@@ -87,6 +87,28 @@ def test_time_limit_alone_shows_time_progress_stores_the_limit_and_resumes(tmp_p
     assert history_epochs(run) == list(range(summary["epochs_done"]))
 
 
+def test_resume_without_epochs_or_time_limit_continues_the_run_as_set(tmp_path, capsys, mnist_dir):
+    """--resume alone keeps the run's --epochs (3 here, not the default 20), and refuses a run that a
+    time limit alone ended (there is no epoch count to go on to) with a line naming both flags."""
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 3, "--time-limit", 0.0001, "--save-every", 1000,
+                           "--data-dir", mnist_dir, "--out", run)
+    assert code == 0, err
+    assert history_epochs(run) == [0]
+    code, out, err = run_cli(capsys, "train", *FAST, "--save-every", 1000, "--data-dir", mnist_dir, "--out", run,
+                             "--resume")
+    assert code == 0, err
+    assert "Epoch 3/3" in out and history_epochs(run) == [0, 1, 2]
+
+    timed = tmp_path / "timed"
+    code, _, err = run_cli(capsys, "train", *FAST, "--time-limit", 0.0001, "--save-every", 1000, "--data-dir", mnist_dir,
+                           "--out", timed)
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "train", *FAST, "--data-dir", mnist_dir, "--out", timed, "--resume")
+    assert code == 2 and "was limited by time" in err and "--time-limit MINUTES" in err and "--epochs N" in err, err
+    assert history_epochs(timed) == [0]
+
+
 def test_run_progress_counts_the_whole_run():
     from gan_lib.callbacks import RunProgress
 
