@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--max-images", type=_positive_int, help="train on a random subset of N images (seeded by --seed)")
     tricks = train.add_argument_group("tricks (lesson 08; README, 'Tricks, measured'; defaults: TrainConfig)")
     tricks.add_argument("--g-lr", type=_positive_float, metavar="RATE",
-                        help="the generator's Adam learning rate (TTUR, Heusel et al. 2017)")
+                        help="the generator's Adam learning rate (TTUR, Heusel et al. 2017; default: 4e-4 for the "
+                             "DCGAN, twice the discriminator's, as measured; 2e-4 for the others)")
     tricks.add_argument("--d-lr", type=_positive_float, metavar="RATE", help="the discriminator's Adam learning rate")
     tricks.add_argument("--ema", type=float, metavar="DECAY",
                         help="keep an average of G's weights with this decay per step, e.g. 0.999 (Yazici et al. "

@@ -81,6 +81,20 @@ def test_ttur_gives_each_network_its_own_learning_rate(tmp_path, idx_folder):
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-4)
 
 
+def test_the_dcgan_generator_learns_twice_as_fast_by_default(tmp_path, idx_folder):
+    # The measured default (README "Tricks, measured"): G at 2x the rate, for the DCGAN only.
+    assert (TrainConfig().g_lr, TrainConfig().d_lr) == (pytest.approx(4e-4), pytest.approx(2e-4))
+    assert TrainConfig(learning_rate=1e-4).g_lr == pytest.approx(2e-4)
+    for model in ("mlp", "cgan", "wgan-gp"):
+        assert TrainConfig(model=model).g_lr == TrainConfig(model=model).d_lr == pytest.approx(2e-4)
+    assert TrainConfig(g_learning_rate=2e-4).g_lr == pytest.approx(2e-4)  # equal rates on request
+    gan = train(tmp_path / "run", tiny_config(1), data_dir=idx_folder, verbose=0)["gan"]
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(4e-4)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert (saved["g_lr"], saved["d_lr"]) == (pytest.approx(4e-4), pytest.approx(2e-4))
+
+
 def test_translation_shifts_and_fills_with_the_background():
     images = np.full((2, 28, 28, 1), -1.0, np.float32)
     images[:, 10, 12, 0] = 1.0
