@@ -68,3 +68,47 @@ def test_per_class_fid_fails_against_all_test_digits_or_unequal_n_or_wrong_order
     right = [gan_lib.metrics.frechet_distance(real[d], generated[d], classifier) for d in range(10)]
     with pytest.raises(AssertionError, match="not"):
         lesson06.check_per_class_fid(right[::-1], generated, real, classifier)
+
+
+def ink_generator(direction: np.ndarray, signs: np.ndarray) -> keras.Model:
+    """A toy conditional generator whose ink grows with ``signs[y] * (z . direction)``; latent_dim 16."""
+    z = keras.Input((16,))
+    y = keras.Input((), dtype="int32")
+    along = layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant(direction[:, None]))(z)  # (B, 1)
+    sign = layers.Embedding(10, 1, embeddings_initializer=keras.initializers.Constant(signs[:, None]))(y)  # (B, 1)
+    shift = layers.Multiply()([along, sign])  # (B, 1)
+    pixels = layers.Dense(784, kernel_initializer="ones",  # pixel i is ink once shift > -threshold_i
+                          bias_initializer=keras.initializers.Constant(np.linspace(-8, 8, 784)))(shift)
+    return keras.Model([z, y], layers.Reshape((28, 28, 1))(layers.Activation("tanh")(pixels)))
+
+
+def unit(vector):
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+@pytest.fixture
+def bold():
+    rng = np.random.default_rng(0)
+    direction, other = unit(rng.normal(size=16)), rng.normal(size=16)
+    orthogonal = unit(other - (other @ direction) * direction)
+    return direction, orthogonal
+
+
+def test_bolder_direction_passes_a_direction_that_bolds_every_digit(bold):
+    direction, _ = bold
+    assert "right" in lesson06.check_bolder_direction(ink_generator(direction, np.ones(10)), direction)
+    assert "right" in lesson06.check_bolder_direction(ink_generator(direction, np.ones(10)), 3 * direction)  # any length
+
+
+def test_bolder_direction_fails_on_thinner_unrelated_or_one_digit_only_directions(bold):
+    direction, orthogonal = bold
+    generator = ink_generator(direction, np.ones(10))
+    with pytest.raises(AssertionError, match="digit 0"):
+        lesson06.check_bolder_direction(generator, -direction)  # thinner
+    with pytest.raises(AssertionError, match="digit 0"):
+        lesson06.check_bolder_direction(generator, orthogonal)  # changes nothing
+    half = ink_generator(direction, np.array([1.0] * 5 + [-1.0] * 5))  # bolder 0-4, thinner 5-9
+    with pytest.raises(AssertionError, match="digit 5"):
+        lesson06.check_bolder_direction(half, direction)
+    with pytest.raises(AssertionError, match="16 numbers"):
+        lesson06.check_bolder_direction(generator, np.ones(100))

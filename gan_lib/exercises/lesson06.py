@@ -8,6 +8,8 @@ import keras
 import numpy as np
 
 from gan_lib.classifier import load_classifier, predict_labels
+from gan_lib.conditional_explorer import conditional_generate
+from gan_lib.latent import random_latent_vectors
 from gan_lib.metrics import embed, frechet_distance
 
 
@@ -74,3 +76,37 @@ def check_per_class_fid(fids: Sequence[float], generated: Sequence[np.ndarray], 
         measured = frechet_distance(embed(real[d], classifier), embed(generated[d], classifier))
         assert np.isclose(fids[d], measured, rtol=1e-3), f"digit {d}: the FID of these two sets is {measured:.1f}, not {fids[d]:.1f}"
     return f"right: per-digit FIDs from {min(fids):.0f} (digit {int(np.argmin(fids))}) to {max(fids):.0f} (digit {int(np.argmax(fids))})"
+
+
+def check_bolder_direction(generator: keras.Model, direction: np.ndarray, amounts: Sequence[float] = (0, 2, 4, 6),
+                           n: int = 20, num_classes: int = 10, seed: int = 0) -> str:
+    """Exercise 4: moving z along ``direction`` makes every digit bolder (more ink), not just one.
+
+    Ink is the share of pixels above 0 (the middle of [-1, 1]), averaged over ``n`` fixed z per digit;
+    it must grow at every step of ``amounts`` for each of the ``num_classes`` digits.
+
+    Args:
+        generator: conditional generator ``[z (B, latent_dim), y (B,)] -> (B, 28, 28, 1)`` in [-1, 1].
+        direction: ``(latent_dim,)`` latent direction (e.g. ``explorer.directions[j]`` or its negative);
+            scaled to length 1, as the sliders are.
+        amounts: slider settings, increasing.
+        n: z per digit.
+        num_classes: number of labels.
+        seed: seed of the z.
+
+    Raises:
+        AssertionError: a direction of the wrong size, or a digit whose ink does not grow along it.
+    """
+    latent_dim = generator.input_shape[0][-1]
+    direction = np.asarray(direction, np.float32).reshape(-1)
+    assert direction.shape == (latent_dim,), f"direction must have {latent_dim} numbers (one z), got {direction.shape}"
+    assert np.linalg.norm(direction) > 0, "direction is all zeros"
+    direction = direction / np.linalg.norm(direction)
+    z = random_latent_vectors(n, latent_dim, seed=seed)  # (n, latent_dim)
+    for d in range(num_classes):
+        ink = [float(np.mean(conditional_generate(generator, z + amount * direction, np.full(n, d)) > 0))
+               for amount in amounts]
+        assert np.all(np.diff(ink) > 0), (
+            f"digit {d}: ink at {list(amounts)} is {[round(i, 3) for i in ink]}, which does not grow at every step; "
+            "a direction that makes one digit bolder may thin another, or do nothing: try another slider or its negative")
+    return f"right: every digit gains ink from +{amounts[0]} to +{amounts[-1]} along this direction"
