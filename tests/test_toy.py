@@ -132,6 +132,8 @@ def test_snapshot_player_and_gif(tmp_path, discriminator):
     assert len(set(player.frames)) == 3  # the step in each title differs
     player.play.value = 2  # what the Play button does: the linked slider follows, the frame changes
     assert player.slider.value == 2 and player.image.value == player.frames[2] and player.label.value == "step 9"
+    bundle = player._repr_mimebundle_(include=None, exclude=None)  # as IPython's display formatter calls it
+    assert bundle["image/png"] == player.frames[2] and "application/vnd.jupyter.widget-view+json" in bundle
     import imageio.v3 as iio
 
     gif = iio.imread(snapshots.save_snapshot_gif(shots, tmp_path / "game.gif"), index=None)
