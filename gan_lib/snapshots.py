@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from gan_lib.atomic import atomic_path
 from gan_lib.game2d import EXTENT, Extent, discriminator_map, draw_game, generator_gradient_field
 from gan_lib.losses import generator_loss
+from gan_lib.widgets import FrameBox
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def save_snapshot_gif(snapshots: Sequence[Snapshot], path: str | os.PathLike, re
     return Path(path)
 
 
-class SnapshotPlayer(widgets.VBox):
+class SnapshotPlayer(FrameBox):
     """A ``Play`` button and a slider that step through the snapshots; the frame is a PNG ``Image``.
 
     All frames are drawn once, up front, so moving the slider only swaps PNG bytes.
@@ -167,23 +168,6 @@ class SnapshotPlayer(widgets.VBox):
         self.label = widgets.Label(f"step {self.steps[0]}")
         self.slider.observe(self._show, names="value")
         super().__init__([widgets.HBox([self.play, self.slider, self.label]), self.image])
-
-    # As gan_lib.widgets' explorers: the display data also carries a PNG of the current frame, so a viewer
-    # without widgets (GitHub, nbviewer) shows the frame instead of the widget's text repr. ipywidgets 7
-    # displays through _ipython_display_, which IPython prefers; None sends 7 and 8 through the method below.
-    _ipython_display_ = None
-
-    def _repr_mimebundle_(self, **kwargs) -> dict:
-        parent = getattr(super(), "_repr_mimebundle_", None)
-        if parent is not None:  # ipywidgets 8
-            bundle = dict(parent(**kwargs) or {})
-        else:  # ipywidgets 7: the data its Widget._ipython_display_ would publish
-            bundle = {"text/plain": f"{type(self).__name__} widget",
-                      "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
-                                                                   "model_id": self.model_id}}
-            self._handle_displayed()
-        bundle["image/png"] = bytes(self.image.value)
-        return bundle
 
     def _show(self, change=None) -> None:
         self.image.value = self.frames[self.slider.value]

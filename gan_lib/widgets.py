@@ -66,20 +66,16 @@ def png_bytes(images: np.ndarray, nrows: int | None = None, scale: int = 3) -> b
     return iio.imwrite("<bytes>", grid, extension=".png")
 
 
-class _Explorer(widgets.VBox):
-    """A VBox whose display data also carries a PNG of its current frame (see the module docstring)."""
+class FrameBox(widgets.VBox):
+    """A VBox whose display data also carries a PNG of its current frame, ``self.image.value``.
+
+    A viewer without widgets (GitHub, nbviewer, a stored notebook) then shows the frame instead
+    of the widget's text repr. Subclasses set ``self.image`` (a ``widgets.Image`` of PNG bytes).
+    """
 
     # ipywidgets 7 displays widgets through _ipython_display_, which IPython prefers to
     # _repr_mimebundle_; None makes IPython skip it, so 7 and 8 both go through the method below.
     _ipython_display_ = None
-
-    def __init__(self, generator: keras.Model, controls: list[widgets.Widget], scale: int):
-        self.generator = generator
-        self.latent_dim = generator.input_shape[0][-1] if is_conditional(generator) else generator.input_shape[-1]
-        self.scale = scale
-        self.image = widgets.Image(format="png")
-        self.status = widgets.Label()
-        super().__init__([widgets.HBox(controls), self.image, self.status])
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         parent = getattr(super(), "_repr_mimebundle_", None)
@@ -92,6 +88,18 @@ class _Explorer(widgets.VBox):
             self._handle_displayed()  # its display callbacks take no include/exclude arguments
         bundle["image/png"] = bytes(self.image.value)  # the static frame for viewers without widgets
         return bundle
+
+
+class _Explorer(FrameBox):
+    """An explorer of a generator: controls, one image, a status line (see the module docstring)."""
+
+    def __init__(self, generator: keras.Model, controls: list[widgets.Widget], scale: int):
+        self.generator = generator
+        self.latent_dim = generator.input_shape[0][-1] if is_conditional(generator) else generator.input_shape[-1]
+        self.scale = scale
+        self.image = widgets.Image(format="png")
+        self.status = widgets.Label()
+        super().__init__([widgets.HBox(controls), self.image, self.status])
 
     def _zero_sliders(self, sliders: list[widgets.FloatSlider]) -> None:
         """Set ``sliders`` back to 0 with one redraw at the end, not one per slider."""
