@@ -324,13 +324,13 @@ def train(
     if workers > 1 and time_limit:
         raise DistributeError("--time-limit with several workers: each worker's own clock would stop it at a "
                               "different step while the others wait for it; give --epochs instead")
-    strategy = make_strategy(config.distribute)  # first: logical devices and collectives precede other TF work
+    if chief or resume:  # a resuming worker checks the chief's folder too; it only reads it
+        _check_run_dir(out_dir, config, resume)  # before the strategy, which waits for every worker
+    strategy = make_strategy(config.distribute)  # before other TF work: logical devices, collectives
     replicas = strategy.num_replicas_in_sync
     if config.batch_size % replicas:
         raise DistributeError(f"--batch-size {config.batch_size} is the global batch and must split evenly over the "
                               f"{replicas} replicas of --distribute {config.distribute}; pass a multiple of {replicas}")
-    if chief or resume:  # a resuming worker checks the chief's folder too; it only reads it
-        _check_run_dir(out_dir, config, resume)
     # Only the chief writes the run folder; other workers write a temporary one, removed at the end.
     write_dir = out_dir if chief else Path(tempfile.mkdtemp(prefix=f"gan_lib-worker{worker}-"))
     try:
