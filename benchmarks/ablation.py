@@ -47,6 +47,9 @@ ROWS = {  # name -> flags of `python -m gan_lib train`
     "small_g": ["--g-filters", "64"],  # no 28x28 hidden layer: ConvT 64 (14x14) -> ConvT 1 (28x28)
     "small_g_ttur": ["--g-filters", "64", "--g-lr", "4e-4", "--d-lr", "2e-4"],
     "ttur_g4_ema": ["--g-lr", "4e-4", "--d-lr", "2e-4", "--ema", "0.999"],
+    "ttur_g8_ema": ["--g-lr", "8e-4", "--d-lr", "2e-4", "--ema", "0.999"],
+    "ttur_g8_translation": ["--g-lr", "8e-4", "--d-lr", "2e-4", "--diffaugment", "translation"],
+    "ttur_g16": ["--g-lr", "1.6e-3", "--d-lr", "2e-4"],
 }
 FIELDS = ["row", "seed", "steps", "fid", "classifier_score", "classes", "min_class_share", "steps_per_s",
           "load_1min", "flags", "data"]
