@@ -51,6 +51,29 @@ def _per_class():
     return real, stand_in, gan_lib.load_classifier(), x_test
 
 
+def label_blind_discriminator() -> keras.Model:
+    """Exercise 2's answer: lesson 03's discriminator, taking [x, y] and dropping y."""
+    x = keras.Input((28, 28, 1))
+    y = keras.Input((), dtype="int32")
+    return keras.Model([x, y], build_dcgan_discriminator()(x))
+
+
+def test_label_blind_discriminator_passes_the_answer():
+    assert "right" in lesson06.check_label_blind_discriminator(label_blind_discriminator())
+
+
+def test_label_blind_discriminator_fails_on_a_conditional_one_and_on_a_constant():
+    with pytest.raises(AssertionError, match="changes with the label"):
+        lesson06.check_label_blind_discriminator(build_conditional_discriminator())
+    with pytest.raises(AssertionError, match="must take|calls the discriminator"):
+        lesson06.check_label_blind_discriminator(build_dcgan_discriminator())
+    x = keras.Input((28, 28, 1))
+    y = keras.Input((), dtype="int32")
+    constant = keras.Model([x, y], layers.Dense(1, kernel_initializer="zeros")(layers.Flatten()(x)))
+    with pytest.raises(AssertionError, match="image either"):
+        lesson06.check_label_blind_discriminator(constant)
+
+
 def test_per_class_fid_passes_the_right_values(per_class):
     real, generated, classifier, _ = per_class
     fids = [gan_lib.metrics.frechet_distance(real[d], generated[d], classifier) for d in range(10)]

@@ -52,6 +52,37 @@ def check_one_hot_discriminator(discriminator: keras.Model, num_classes: int = 1
     return f"right: the label enters as {num_classes} one-hot planes, and the score depends on it"
 
 
+def check_label_blind_discriminator(discriminator: keras.Model, num_classes: int = 10, seed: int = 0) -> str:
+    """Exercise 2: a discriminator that takes ``[x, y]`` as ``ConditionalGAN`` needs, but ignores ``y``.
+
+    Args:
+        discriminator: maps ``[x (B, 28, 28, 1), y (B,) int]`` to ``(B, 1)`` logits.
+        num_classes: number of labels.
+        seed: seed of the test images.
+
+    Raises:
+        AssertionError: wrong inputs, a score that changes with the label (the lesson's conditional
+            discriminator), or one that does not change with the image either.
+    """
+    shapes = [tuple(s) for s in discriminator.input_shape] if isinstance(discriminator.input_shape, list) else []
+    assert shapes == [(None, 28, 28, 1), (None,)], (
+        f"ConditionalGAN calls the discriminator on [image (None, 28, 28, 1), label (None,)], got "
+        f"{discriminator.input_shape}: wrap lesson 03's discriminator in keras.Model([x, y], d(x))")
+    images = np.random.default_rng(seed).uniform(-1, 1, (2, 28, 28, 1)).astype(np.float32)
+    labels = np.arange(num_classes, dtype=np.int32)
+
+    def scores(image: np.ndarray) -> np.ndarray:
+        batch = np.repeat(image[None], num_classes, axis=0)  # one image under every label
+        return np.asarray(discriminator([batch, labels], training=False)).ravel()
+
+    first, second = scores(images[0]), scores(images[1])
+    assert np.ptp(first) < 1e-5, (
+        f"the score changes with the label (spread {np.ptp(first):.3g} over the {num_classes} labels): "
+        "this discriminator still reads y; drop it and judge the image alone")
+    assert abs(first[0] - second[0]) > 1e-6, "the score does not change with the image either: pass x through D"
+    return "right: the discriminator judges the image and ignores the label"
+
+
 def check_per_class_fid(fids: Sequence[float], generated: Sequence[np.ndarray], real: Sequence[np.ndarray],
                         classifier: keras.Model | None = None) -> str:
     """Exercise 3: ``fids[d]`` is the FID between the generated and the real images of digit d, at equal N.
