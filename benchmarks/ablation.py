@@ -50,6 +50,7 @@ ROWS = {  # name -> flags of `python -m gan_lib train`
     "ttur_g8_ema": ["--g-lr", "8e-4", "--d-lr", "2e-4", "--ema", "0.999"],
     "ttur_g8_translation": ["--g-lr", "8e-4", "--d-lr", "2e-4", "--diffaugment", "translation"],
     "ttur_g16": ["--g-lr", "1.6e-3", "--d-lr", "2e-4"],
+    "ttur_g8_b32": ["--g-lr", "8e-4", "--d-lr", "2e-4", "--batch-size", "32"],  # twice the steps per epoch
 }
 FIELDS = ["row", "seed", "steps", "fid", "classifier_score", "classes", "min_class_share", "steps_per_s",
           "load_1min", "flags", "data"]
