@@ -1,6 +1,7 @@
 """The tricks of lesson 08, measured: each switch alone and in combination, at fixed step counts, over seeds.
 
     python benchmarks/ablation.py --rows default ttur_g4 --seeds 0 1 2 [--epochs 100 --save-every 25]
+    python benchmarks/ablation.py --rows default --minutes 10 --seeds 0 1 2   # the main job itself, by the clock
     python benchmarks/ablation.py --table            # print the table of the committed CSV only
 
 Each (row, seed) is one run of the main job's command line, ``python -m gan_lib train``,
@@ -14,6 +15,10 @@ Each saved generator is scored by the project's evaluator, as a user would:
 ``python -m gan_lib sample G --n 1000 --seed 1`` then ``python -m gan_lib evaluate --json``
 (FID on the shipped classifier's features against the 1,000 test images, N = 1,000; the
 classifier score; classes holding >= 5% of the samples; the smallest class's share).
+
+With ``--minutes M`` each run is instead the main job as a user runs it, ``--time-limit M``
+(nothing else may share the CPU: the budget is wall-clock time); its final ``generator.keras``
+is scored and the CSV row is named ``ROW@Mmin``, with the steps it reached.
 
 Quality at a fixed step count does not depend on the machine's speed or load, so runs may
 share the CPU; steps/s does, and each row records the 1-minute load average beside it.
@@ -75,23 +80,26 @@ def score(generator: Path, seed: int = 1) -> dict:
             "classes": generated["classes"], "min_class_share": round(min(generated["histogram"]), 4)}
 
 
-def run(row: str, seed: int, epochs: int, save_every: int, out: Path) -> list[dict]:
-    """Train one (row, seed) and score every saved generator; returns the CSV rows."""
-    run_dir = out / f"{row}_s{seed}"
+def run(row: str, seed: int, epochs: int, save_every: int, out: Path, minutes: float | None = None) -> list[dict]:
+    """Train one (row, seed) and score every saved generator; returns the CSV rows.
+
+    With ``minutes``, train for that wall-clock budget instead and score the final generator only."""
+    name = row if minutes is None else f"{row}@{minutes:g}min"
+    run_dir = out / (f"{row}_s{seed}" if minutes is None else f"{row}_{minutes:g}min_s{seed}")
+    budget = ["--epochs", str(epochs), "--save-every", str(save_every)] if minutes is None else [
+        "--time-limit", f"{minutes:g}", "--save-every", "1000000"]
     if not (run_dir / "run.json").exists():
-        result = _cli("train", "--epochs", str(epochs), "--save-every", str(save_every), "--seed", str(seed),
-                      "--out", str(run_dir), *ROWS[row])
+        result = _cli("train", *budget, "--seed", str(seed), "--out", str(run_dir), *ROWS[row])
         if result.returncode:
             raise RuntimeError(f"{row} seed {seed}: {result.stderr.strip()[-500:]}")
     summary = json.loads((run_dir / "run.json").read_text())
-    steps_per_epoch = summary["steps_total"] // summary["epochs_done"]
-    rows = []
-    for generator in sorted(run_dir.glob("generator_model_*.keras")):
-        epoch = int(generator.stem.rsplit("_", 1)[1])
-        rows.append({"row": row, "seed": seed, "steps": epoch * steps_per_epoch, **score(generator),
-                     "steps_per_s": summary.get("steps_per_second"), "load_1min": round(os.getloadavg()[0], 2),
-                     "flags": " ".join(ROWS[row]) or "(none)", "data": summary["data"]})
-    return rows
+    steps_per_epoch = summary["steps_total"] // max(summary["epochs_done"], 1)
+    generators = ([(summary["steps_total"], run_dir / "generator.keras")] if minutes is not None else
+                  [(int(g.stem.rsplit("_", 1)[1]) * steps_per_epoch, g)
+                   for g in sorted(run_dir.glob("generator_model_*.keras"))])
+    return [{"row": name, "seed": seed, "steps": steps, **score(generator),
+             "steps_per_s": summary.get("steps_per_second"), "load_1min": round(os.getloadavg()[0], 2),
+             "flags": " ".join(ROWS[row]) or "(none)", "data": summary["data"]} for steps, generator in generators]
 
 
 def read_csv(path: Path = CSV_PATH) -> list[dict]:
@@ -104,8 +112,8 @@ def read_csv(path: Path = CSV_PATH) -> list[dict]:
 def table(rows: list[dict]) -> str:
     """Markdown: mean ± std over seeds of FID and the classifier score, worst-seed class count and smallest share."""
     groups: dict[tuple[str, int], list[dict]] = {}
-    for r in rows:
-        groups.setdefault((r["row"], int(r["steps"])), []).append(r)
+    for r in rows:  # fixed-step rows group by steps; by-the-clock rows (ROW@Mmin) by their budget
+        groups.setdefault((r["row"], 0 if "@" in r["row"] else int(r["steps"])), []).append(r)
     lines = ["| row | flags | steps | seeds | FID ↓ (mean ± std) | classifier score | classes ≥ 5% (worst seed) "
              "| smallest class share (worst seed) | steps/s of each run (1-min load when scored) |", "|---" * 9 + "|"]
     for (name, steps), group in sorted(groups.items(), key=lambda kv: (kv[0][0] != "baseline", kv[0])):
@@ -114,7 +122,9 @@ def table(rows: list[dict]) -> str:
         std = f" ± {statistics.stdev(fids):.1f}" if len(fids) > 1 else ""
         speeds = ", ".join(f"{float(r['steps_per_s']):.1f} ({float(r['load_1min']):.1f})" for r in group
                            if r["steps_per_s"] not in ("", "None"))
-        lines.append(f"| {name} | {group[0]['flags']} | {steps:,} | {len(group)} | {statistics.mean(fids):.1f}{std} "
+        reached = [int(r["steps"]) for r in group]
+        steps_text = f"{steps:,}" if steps else f"{min(reached):,}–{max(reached):,} reached"
+        lines.append(f"| {name} | {group[0]['flags']} | {steps_text} | {len(group)} | {statistics.mean(fids):.1f}{std} "
                      f"| {statistics.mean(scores):.2f} | {min(int(r['classes']) for r in group)} "
                      f"| {min(float(r['min_class_share']) for r in group):.1%} | {speeds} |")
     return "\n".join(lines)
@@ -126,6 +136,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--save-every", type=int, default=25)
+    parser.add_argument("--minutes", type=float, help="train each run for this wall-clock budget (--time-limit) instead")
     parser.add_argument("--out", type=Path, default=Path("runs/ablation"))
     parser.add_argument("--csv", type=Path, default=CSV_PATH)
     parser.add_argument("--table", action="store_true", help="only print the table of the CSV")
@@ -135,7 +146,7 @@ def main() -> None:
         for row in args.rows:
             for seed in args.seeds:
                 start = time.monotonic()
-                results = run(row, seed, args.epochs, args.save_every, args.out)
+                results = run(row, seed, args.epochs, args.save_every, args.out, args.minutes)
                 done = {(r["row"], str(r["seed"]), str(r["steps"])) for r in read_csv(args.csv)}
                 new = [r for r in results if (r["row"], str(r["seed"]), str(r["steps"])) not in done]
                 with open(args.csv, "a", newline="") as f:
