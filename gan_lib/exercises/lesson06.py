@@ -25,6 +25,13 @@ def _input_channels(model: keras.Model) -> list[int]:
     return channels
 
 
+def _check_image_label_inputs(discriminator: keras.Model, hint: str = "") -> None:
+    """Asserts the ``[image (None, 28, 28, 1), label (None,)]`` inputs that ``ConditionalGAN`` calls D with."""
+    shapes = [tuple(s) for s in discriminator.input_shape] if isinstance(discriminator.input_shape, list) else []
+    assert shapes == [(None, 28, 28, 1), (None,)], (
+        f"the discriminator must take [image (None, 28, 28, 1), label (None,)], got {discriminator.input_shape}{hint}")
+
+
 def check_one_hot_discriminator(discriminator: keras.Model, num_classes: int = 10, seed: int = 0) -> str:
     """Exercise 1: a conditional discriminator that joins the label as ``num_classes`` one-hot planes.
 
@@ -37,9 +44,7 @@ def check_one_hot_discriminator(discriminator: keras.Model, num_classes: int = 1
         AssertionError: wrong inputs, the label joined another way (e.g. the lesson's one label map),
             or an output that ignores the label.
     """
-    shapes = [tuple(s) for s in discriminator.input_shape] if isinstance(discriminator.input_shape, list) else []
-    assert shapes == [(None, 28, 28, 1), (None,)], (
-        f"the discriminator must take [image (None, 28, 28, 1), label (None,)], got {discriminator.input_shape}")
+    _check_image_label_inputs(discriminator)
     channels = _input_channels(discriminator)
     assert 1 + num_classes in channels, (
         f"no layer reads the image with {num_classes} one-hot planes ({1 + num_classes} channels); inner image "
@@ -64,10 +69,7 @@ def check_label_blind_discriminator(discriminator: keras.Model, num_classes: int
         AssertionError: wrong inputs, a score that changes with the label (the lesson's conditional
             discriminator), or one that does not change with the image either.
     """
-    shapes = [tuple(s) for s in discriminator.input_shape] if isinstance(discriminator.input_shape, list) else []
-    assert shapes == [(None, 28, 28, 1), (None,)], (
-        f"ConditionalGAN calls the discriminator on [image (None, 28, 28, 1), label (None,)], got "
-        f"{discriminator.input_shape}: wrap lesson 03's discriminator in keras.Model([x, y], d(x))")
+    _check_image_label_inputs(discriminator, ": wrap lesson 03's discriminator in keras.Model([x, y], d(x))")
     images = np.random.default_rng(seed).uniform(-1, 1, (2, 28, 28, 1)).astype(np.float32)
     labels = np.arange(num_classes, dtype=np.int32)
 
