@@ -65,6 +65,7 @@ def _tricks(args: argparse.Namespace) -> dict:
     """The trick flags the user gave, as TrainConfig fields (the rest keep TrainConfig's defaults)."""
     fields = {"g_learning_rate": args.g_lr, "d_learning_rate": args.d_lr, "spectral_norm": args.spectral_norm,
               "loss": args.loss, "g_filters": args.g_filters, "d_filters": args.d_filters,
+              "d_kernel": args.d_kernel,
               "ema": args.ema, "diffaugment": args.diffaugment}
     fields = {key: value for key, value in fields.items() if value is not None}
     if fields.get("ema") == 0:  # --ema 0 turns it off
@@ -115,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     tricks.add_argument("--g-filters", type=_one_or_two_ints, metavar="A[,B]",
                         help="DCGAN generator widths, e.g. 64,32 (a 28x28 layer) or 64 (none)")
     tricks.add_argument("--d-filters", type=_two_ints, metavar="A,B", help="DCGAN discriminator widths, e.g. 64,128")
+    tricks.add_argument("--d-kernel", type=_positive_int, metavar="K",
+                        help="DCGAN discriminator kernel size (default 5; 3 was the default before the ablation)")
     train.add_argument("--distribute", choices=["none", "mirrored", "multi-worker", "tpu"], default="none",
                        help="tf.distribute strategy (README, 'Training on more hardware'): mirrored = local GPUs "
                             "(two logical CPUs without a GPU), multi-worker = the machines in $TF_CONFIG, tpu = "

@@ -158,18 +158,23 @@ def build_dcgan_discriminator(
     dropout: float = 0.0,
     input_channels: int = 1,
     spectral_norm: bool = False,
+    kernel_size: int = 5,
 ) -> keras.Model:
     """DCGAN discriminator (Radford et al. 2016), sized for MNIST on a CPU.
 
-    Conv(filters[0], 3x3, stride 2) -> LeakyReLU(0.2) -> Dropout          # (B, 14, 14, filters[0])
-    -> Conv(filters[1], 3x3, stride 2) -> [BN] -> LeakyReLU(0.2) -> Dropout  # (B, 7, 7, filters[1])
+    Conv(filters[0], k x k, stride 2) -> LeakyReLU(0.2) -> Dropout          # (B, 14, 14, filters[0])
+    -> Conv(filters[1], k x k, stride 2) -> [BN] -> LeakyReLU(0.2) -> Dropout  # (B, 7, 7, filters[1])
     -> Flatten -> Dense 1 (logit).
 
     Strided convolutions replace pooling and BatchNorm skips the input layer, as the
     DCGAN guidelines ask. The defaults (64/128 filters, BatchNorm, no dropout) were
     picked by a sweep on the 5,000-digit MNIST subset (README, "Choosing the defaults").
-    The keras-io / "seed script" plan, two Conv2D(64) with Dropout(0.4) and no
-    BatchNorm, is ``filters=(64, 64), batch_norm=False, dropout=0.4``.
+    The 5x5 kernels are those of the TF DCGAN tutorial; with 3x3 kernels (this project's
+    default until the ablation of README "Tricks, measured") the main job's generator scored
+    FID 36.0 +- 2.3 at 8,000 steps, with 5x5 about 10 points better at every step count,
+    for about 15% fewer steps per second. The keras-io / "seed script" plan, two
+    Conv2D(64, 3x3) with Dropout(0.4) and no BatchNorm, is
+    ``filters=(64, 64), batch_norm=False, dropout=0.4, kernel_size=3``.
 
     Args:
         filters: channels of the two convolutions.
@@ -181,16 +186,19 @@ def build_dcgan_discriminator(
             ``SpectralNormalization`` (Miyato et al. 2018): each layer's largest singular value
             is kept near 1 (one power iteration per step), so D is about 1-Lipschitz and its
             gradients stay bounded. BatchNorm is then left out, as in SN-GAN.
+        kernel_size: height and width of both convolution kernels (odd: 3 or 5).
 
     Returns:
         Model mapping ``(B, 28, 28, input_channels)`` float32 in [-1, 1] to ``(B, 1)`` float32
-        logits. 81,153 parameters with the defaults.
+        logits. 213,249 parameters with the defaults (81,153 with ``kernel_size=3``).
 
     Raises:
-        ValueError: ``filters`` does not have two entries.
+        ValueError: ``filters`` does not have two entries, or ``kernel_size`` < 1.
     """
     if len(filters) != 2:
         raise ValueError(f"filters must name two channel counts (14x14 and 7x7 layers), got {filters}")
+    if kernel_size < 1:
+        raise ValueError(f"kernel_size must be a positive integer (3 or 5), got {kernel_size}")
 
     batch_norm = batch_norm and not spectral_norm
 
@@ -199,7 +207,7 @@ def build_dcgan_discriminator(
 
     def block(n_filters: int, norm: bool) -> list[layers.Layer]:
         return [
-            sn(layers.Conv2D(n_filters, 3, strides=2, padding="same", use_bias=not norm)),
+            sn(layers.Conv2D(n_filters, kernel_size, strides=2, padding="same", use_bias=not norm)),
             *([layers.BatchNormalization()] if norm else []),
             layers.LeakyReLU(negative_slope=0.2),
             *([layers.Dropout(dropout)] if dropout else []),
@@ -218,24 +226,27 @@ def build_dcgan_discriminator(
 
 
 def build_models(model: str, latent_dim: int = 100, g_filters: Sequence[int] | None = None,
-                 d_filters: Sequence[int] | None = None, spectral_norm: bool = False) -> tuple[keras.Model, keras.Model]:
+                 d_filters: Sequence[int] | None = None, spectral_norm: bool = False,
+                 d_kernel: int | None = None) -> tuple[keras.Model, keras.Model]:
     """``(generator, discriminator)`` for ``model`` in ``{"mlp", "dcgan"}``.
 
     Args:
         g_filters, d_filters: DCGAN widths (see :func:`build_dcgan_generator` and
             :func:`build_dcgan_discriminator`); None keeps the defaults.
         spectral_norm: DCGAN only: spectral normalization in the discriminator.
+        d_kernel: DCGAN only: the discriminator's kernel size; None keeps the default (5).
 
     Raises:
-        ValueError: unknown model name, or widths / spectral norm asked of the MLP.
+        ValueError: unknown model name, or widths / spectral norm / kernel asked of the MLP.
     """
     if model == "mlp":
-        if g_filters or d_filters or spectral_norm:
-            raise ValueError("filters and spectral normalization apply to --model dcgan only")
+        if g_filters or d_filters or spectral_norm or d_kernel:
+            raise ValueError("filters, kernel size and spectral normalization apply to --model dcgan only")
         return build_mlp_generator(latent_dim), build_mlp_discriminator()
     if model == "dcgan":
         generator = build_dcgan_generator(latent_dim, **({"filters": tuple(g_filters)} if g_filters else {}))
         discriminator = build_dcgan_discriminator(**({"filters": tuple(d_filters)} if d_filters else {}),
-                                                  spectral_norm=spectral_norm)
+                                                  spectral_norm=spectral_norm,
+                                                  **({"kernel_size": d_kernel} if d_kernel else {}))
         return generator, discriminator
     raise ValueError(f"unknown model {model!r}; choose 'mlp' or 'dcgan'")

@@ -108,6 +108,7 @@ class TrainConfig:
     loss: str = "bce"  # "bce" (non-saturating) or "hinge" (Lim & Ye 2017)
     g_filters: tuple[int, ...] | None = None  # dcgan widths, one or two; None: the builders' defaults
     d_filters: tuple[int, int] | None = None
+    d_kernel: int | None = None  # dcgan: D's kernel size; None: the builder's default, 5 (3 until README "Tricks, measured")
     distribute: str = "none"  # tf.distribute strategy: none, mirrored, multi-worker or tpu (gan_lib.distribute)
 
     @property
@@ -156,8 +157,10 @@ class TrainConfig:
         if self.model == "wgan-gp" and (self.diffaugment or self.spectral_norm or self.loss != "bce"):
             raise ValueError("WGAN-GP has its own loss and critic: --diffaugment, --spectral-norm and --loss "
                              "apply to the other models")
-        if self.model != "dcgan" and (self.g_filters or self.d_filters or self.spectral_norm):
-            raise ValueError("--g-filters, --d-filters and --spectral-norm apply to --model dcgan only")
+        if self.d_kernel is not None and int(self.d_kernel) < 1:
+            raise ValueError(f"d-kernel must be a positive integer (3 or 5), got {self.d_kernel}")
+        if self.model != "dcgan" and (self.g_filters or self.d_filters or self.spectral_norm or self.d_kernel):
+            raise ValueError("--g-filters, --d-filters, --d-kernel and --spectral-norm apply to --model dcgan only")
 
 
 def _check_run_dir(out_dir: Path, config: TrainConfig, resume: bool) -> None:
@@ -174,7 +177,7 @@ def _check_run_dir(out_dir: Path, config: TrainConfig, resume: bool) -> None:
     defaults = json.loads(json.dumps(dataclasses.asdict(TrainConfig())))  # for runs saved before a setting existed
     # the settings that change what the checkpoint holds or what generator.keras is
     for key in ("model", "latent_dim", "dataset", "ema", "diffaugment", "spectral_norm", "loss", "g_filters",
-                "d_filters"):
+                "d_filters", "d_kernel"):
         if saved.get(key, defaults[key]) != json.loads(json.dumps(getattr(config, key))):
             raise ValueError(
                 f"--resume: {key} is {getattr(config, key)!r} but the run in {out_dir} used {saved.get(key)!r}; "
@@ -245,7 +248,8 @@ def _build_gan(config: TrainConfig, steps_per_execution: int) -> GAN:
         return gan
     else:
         networks = build_models(config.model, config.latent_dim, g_filters=config.g_filters,
-                                d_filters=config.d_filters, spectral_norm=config.spectral_norm)
+                                d_filters=config.d_filters, spectral_norm=config.spectral_norm,
+                                d_kernel=config.d_kernel)
         gan = GAN(*networks, seed=config.seed, ema_decay=config.ema, augment=augment)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta_1),

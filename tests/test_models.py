@@ -17,7 +17,7 @@ from gan_lib.models import (
         (build_mlp_generator, 559_632),
         (build_mlp_discriminator, 533_505),
         (build_dcgan_generator, 816_801),
-        (build_dcgan_discriminator, 81_153),
+        (build_dcgan_discriminator, 213_249),
     ],
 )
 def test_parameter_counts(builder, params):
@@ -29,9 +29,20 @@ def test_classic_dcgan_layer_plans_are_available():
     # D two Conv2D(64, 3x3, stride 2) with LeakyReLU and Dropout(0.4).
     generator = build_dcgan_generator(filters=(128, 128), batch_norm=False, output_kernel=7)
     assert generator.count_params() == 1_164_289
-    discriminator = build_dcgan_discriminator(filters=(64, 64), batch_norm=False, dropout=0.4)
+    discriminator = build_dcgan_discriminator(filters=(64, 64), batch_norm=False, dropout=0.4, kernel_size=3)
     assert discriminator.count_params() == 40_705
     assert sum(type(layer).__name__ == "Dropout" for layer in discriminator.layers) == 2
+
+
+def test_discriminator_kernel_size_sets_both_convolutions():
+    # 5x5 is the default (README "Tricks, measured"); 3x3 is the plan the critic and the conditional D keep.
+    for size in (3, 5):
+        kernels = [layer.kernel.shape for layer in build_dcgan_discriminator(kernel_size=size).layers
+                   if type(layer).__name__ == "Conv2D"]
+        assert kernels == [(size, size, 1, 64), (size, size, 64, 128)]
+    assert build_dcgan_discriminator(kernel_size=3).count_params() == 81_153
+    with pytest.raises(ValueError, match="kernel_size must be a positive integer"):
+        build_dcgan_discriminator(kernel_size=0)
 
 
 def test_one_width_generator_ends_in_a_stride_2_transposed_convolution():

@@ -167,13 +167,13 @@ def test_cli_tricks_reach_the_config(tmp_path, capsys, idx_folder):
     run = tmp_path / "run"
     code = main(["train", "--max-images", "256", "--latent-dim", "16", "--epochs", "1", "--data-dir", str(idx_folder),
                  "--g-lr", "4e-4", "--d-lr", "1e-4", "--ema", "0.99", "--diffaugment", "translation",
-                 "--spectral-norm", "--loss", "hinge", "--g-filters", "32,16", "--d-filters", "32,64", "--out", str(run)])
+                 "--spectral-norm", "--loss", "hinge", "--g-filters", "32,16", "--d-filters", "32,64", "--d-kernel", "3", "--out", str(run)])
     assert code == 0, capsys.readouterr().err
     saved = json.loads((run / "config.json").read_text())
     assert {k: saved[k] for k in ("g_learning_rate", "d_learning_rate", "ema", "diffaugment", "spectral_norm", "loss",
-                                  "g_filters", "d_filters")} == {
+                                  "g_filters", "d_filters", "d_kernel")} == {
         "g_learning_rate": 4e-4, "d_learning_rate": 1e-4, "ema": 0.99, "diffaugment": "translation",
-        "spectral_norm": True, "loss": "hinge", "g_filters": [32, 16], "d_filters": [32, 64]}
+        "spectral_norm": True, "loss": "hinge", "g_filters": [32, 16], "d_filters": [32, 64], "d_kernel": 3}
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -181,6 +181,8 @@ def test_cli_tricks_reach_the_config(tmp_path, capsys, idx_folder):
     (["--diffaugment", "flip"], "unknown DiffAugment policy 'flip'"),
     (["--model", "wgan-gp", "--loss", "hinge"], "WGAN-GP has its own loss"),
     (["--model", "mlp", "--spectral-norm"], "apply to --model dcgan only"),
+    (["--model", "mlp", "--d-kernel", "3"], "apply to --model dcgan only"),
+    (["--d-kernel", "0"], "argument --d-kernel: must be a positive integer"),
     (["--d-filters", "64"], "give two positive channel counts"),
     (["--g-filters", "64,32,16"], "give one or two positive channel counts"),
 ])
@@ -197,7 +199,7 @@ def test_bad_trick_settings_get_one_line_and_exit_2(tmp_path, capsys, argv, mess
 def test_default_config_has_every_trick_documented_in_the_cli():
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     assert {"g_learning_rate", "d_learning_rate", "ema", "diffaugment", "spectral_norm", "loss", "g_filters",
-            "d_filters"} <= fields
+            "d_filters", "d_kernel"} <= fields
 
 
 MIRRORED_TRICKS = """
