@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import inspect
 import json
 import math
 import os
@@ -67,11 +68,12 @@ from gan_lib.distribute import STRATEGIES, DistributeError, make_strategy, worke
 from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
 from gan_lib.losses import LOSS_NAMES
-from gan_lib.models import build_dcgan_generator, build_models
+from gan_lib.models import build_dcgan_discriminator, build_dcgan_generator, build_models
 from gan_lib.plotting import read_history_csv, save_loss_plot
 from gan_lib.runinfo import hardware_summary
 
 MODELS = ("mlp", "dcgan", "cgan", "wgan-gp")
+D_KERNEL_DEFAULT = inspect.signature(build_dcgan_discriminator).parameters["kernel_size"].default  # 5
 G_RATE_FACTOR = 2.0  # the DCGAN's default generator rate, in units of learning_rate (TrainConfig.g_lr)
 _UNTIL_THE_TIME_LIMIT = 1_000_000  # the epochs fit() is given when only a time limit ends the run
 DATASETS = ("mnist", "fashion_mnist", "folder")
@@ -108,14 +110,14 @@ class TrainConfig:
     loss: str = "bce"  # "bce" (non-saturating) or "hinge" (Lim & Ye 2017)
     g_filters: tuple[int, ...] | None = None  # dcgan widths, one or two; None: the builders' defaults
     d_filters: tuple[int, int] | None = None
-    d_kernel: int | None = None  # dcgan: D's kernel size; None: the builder's default, 5 (3 until README "Tricks, measured")
+    d_kernel: int | None = None  # dcgan: D's kernel size; None: the builder's default, 5 (3 before the ablation)
     distribute: str = "none"  # tf.distribute strategy: none, mirrored, multi-worker or tpu (gan_lib.distribute)
 
     @property
     def g_lr(self) -> float:
         """The generator's rate: ``g_learning_rate`` if set; else twice ``learning_rate`` for the DCGAN, the
         same for the other models. A generator that learns twice as fast as the discriminator (TTUR with G
-        the faster, Heusel et al. 2017) gave the DCGAN FID 36.0 ± 2.3 at 8,000 steps over 3 seeds against
+        the faster, Heusel et al. 2017) gave the DCGAN (3x3 D) FID 36.0 ± 2.3 at 8,000 steps over 3 seeds against
         43.5 ± 3.3 for equal rates, and all ten classes from 2,000 steps on (benchmarks/ablation.py, README
         "Tricks, measured"); the other models were not measured, so they keep equal rates."""
         if self.g_learning_rate:
@@ -176,6 +178,11 @@ def _check_run_dir(out_dir: Path, config: TrainConfig, resume: bool) -> None:
     saved = json.loads(config_path.read_text())
     defaults = json.loads(json.dumps(dataclasses.asdict(TrainConfig())))  # for runs saved before a setting existed
     # the settings that change what the checkpoint holds or what generator.keras is
+    if saved.get("model") == "dcgan" and "d_kernel" not in saved:
+        saved["d_kernel"] = 3  # a DCGAN run saved before --d-kernel existed had 3x3 kernels in D
+    if config.model == "dcgan":  # None means the builder's default, 5: compare kernel sizes, not spellings
+        saved["d_kernel"] = saved.get("d_kernel") or D_KERNEL_DEFAULT
+        config = dataclasses.replace(config, d_kernel=config.d_kernel or D_KERNEL_DEFAULT)
     for key in ("model", "latent_dim", "dataset", "ema", "diffaugment", "spectral_norm", "loss", "g_filters",
                 "d_filters", "d_kernel"):
         if saved.get(key, defaults[key]) != json.loads(json.dumps(getattr(config, key))):

@@ -278,6 +278,27 @@ def test_existing_run_needs_resume_and_matching_settings(tmp_path, capsys, idx_f
     assert (run / "history.csv").read_text() == before  # refused runs change nothing
 
 
+def test_resume_compares_the_discriminator_kernel_of_runs_saved_before_it_was_a_setting(tmp_path, capsys, idx_folder):
+    # A DCGAN run from before --d-kernel existed has no d_kernel in config.json and a 3x3 D in its checkpoint.
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 1, "--d-kernel", 3, "--data-dir", idx_folder, "--out", run)
+    assert code == 0, err
+    config = json.loads((run / "config.json").read_text())
+    del config["d_kernel"]
+    (run / "config.json").write_text(json.dumps(config))
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 2, "--data-dir", idx_folder, "--out", run, "--resume")
+    assert code == 2 and "d_kernel is 5 but the run" in err and "pass --d-kernel 3" in err, err
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 2, "--d-kernel", 3, "--data-dir", idx_folder,
+                           "--out", run, "--resume")
+    assert code == 0, err
+    # a run with the default kernel resumes with the default, or with the same size spelled out
+    fresh = tmp_path / "fresh"
+    assert run_cli(capsys, "train", *FAST, "--epochs", 1, "--data-dir", idx_folder, "--out", fresh)[0] == 0
+    code, _, err = run_cli(capsys, "train", *FAST, "--epochs", 2, "--d-kernel", 5, "--data-dir", idx_folder,
+                           "--out", fresh, "--resume")
+    assert code == 0, err
+
+
 def test_module_entry_point_prints_one_line_and_no_tensorflow_noise(tmp_path):
     """No traceback, and none of TensorFlow's C++ start-up lines (cudart_stub, oneDNN, cuInit) on a CPU machine."""
     import os
