@@ -55,7 +55,7 @@ def test_latent_arithmetic_passes_z_arithmetic_and_fails_image_arithmetic(genera
 
 
 class _RealDigits(keras.layers.Layer):
-    """Maps z to a real training digit: a 'generator' better than any GAN, for the test."""
+    """Maps z to one of the given real digits: a 'generator' better than any GAN, for the test."""
 
     def __init__(self, digits: np.ndarray) -> None:
         super().__init__()
@@ -67,9 +67,11 @@ class _RealDigits(keras.layers.Layer):
 
 
 def test_improved_generator_fails_on_the_shipped_one_and_passes_a_better_one(generator, mnist_dir):
-    (x_train, _), (x_test, _) = gan_lib.load_mnist()
+    (_, _), (x_test, _) = gan_lib.load_mnist()
     with pytest.raises(AssertionError, match="not below"):
         lesson04.check_improved_generator(generator, x_test, baseline=generator)
     z = keras.Input((100,))
-    better = keras.Model(z, _RealDigits(x_train)(z))
+    # Digits drawn (with repeats) from the reference set itself. Real *training* digits drawn this way no
+    # longer beat the shipped generator: it scores 22.4 here, the floor (train vs test, N = 1,000) is 21.3.
+    better = keras.Model(z, _RealDigits(x_test)(z))
     assert "right" in lesson04.check_improved_generator(better, x_test, baseline=generator)
