@@ -37,7 +37,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
-import inspect
 import json
 import math
 import os
@@ -68,12 +67,11 @@ from gan_lib.distribute import STRATEGIES, DistributeError, make_strategy, worke
 from gan_lib.errors import TrainingInterrupted
 from gan_lib.gan import GAN
 from gan_lib.losses import LOSS_NAMES
-from gan_lib.models import build_dcgan_discriminator, build_dcgan_generator, build_models
+from gan_lib.models import D_KERNEL_SIZE, build_dcgan_generator, build_models
 from gan_lib.plotting import read_history_csv, save_loss_plot
 from gan_lib.runinfo import hardware_summary
 
 MODELS = ("mlp", "dcgan", "cgan", "wgan-gp")
-D_KERNEL_DEFAULT = inspect.signature(build_dcgan_discriminator).parameters["kernel_size"].default  # 5
 G_RATE_FACTOR = 2.0  # the DCGAN's default generator rate, in units of learning_rate (TrainConfig.g_lr)
 _UNTIL_THE_TIME_LIMIT = 1_000_000  # the epochs fit() is given when only a time limit ends the run
 DATASETS = ("mnist", "fashion_mnist", "folder")
@@ -177,12 +175,12 @@ def _check_run_dir(out_dir: Path, config: TrainConfig, resume: bool) -> None:
         raise FileNotFoundError(f"nothing to resume: {config_path} does not exist (train without --resume first)")
     saved = json.loads(config_path.read_text())
     defaults = json.loads(json.dumps(dataclasses.asdict(TrainConfig())))  # for runs saved before a setting existed
-    # the settings that change what the checkpoint holds or what generator.keras is
     if saved.get("model") == "dcgan" and "d_kernel" not in saved:
         saved["d_kernel"] = 3  # a DCGAN run saved before --d-kernel existed had 3x3 kernels in D
     if config.model == "dcgan":  # None means the builder's default, 5: compare kernel sizes, not spellings
-        saved["d_kernel"] = saved.get("d_kernel") or D_KERNEL_DEFAULT
-        config = dataclasses.replace(config, d_kernel=config.d_kernel or D_KERNEL_DEFAULT)
+        saved["d_kernel"] = saved.get("d_kernel") or D_KERNEL_SIZE
+        config = dataclasses.replace(config, d_kernel=config.d_kernel or D_KERNEL_SIZE)
+    # the settings that change what the checkpoint holds or what generator.keras is
     for key in ("model", "latent_dim", "dataset", "ema", "diffaugment", "spectral_norm", "loss", "g_filters",
                 "d_filters", "d_kernel"):
         if saved.get(key, defaults[key]) != json.loads(json.dumps(getattr(config, key))):
